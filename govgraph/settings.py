@@ -1,0 +1,66 @@
+"""The one settings object; no other module reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from govgraph import PROJECT_ROOT
+
+
+class Settings(BaseSettings):
+    """Every knob govgraph has, read from the environment (and an optional .env file)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # An external server: when neo4j_uri is set nothing is provisioned.
+    neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: SecretStr | None = Field(default=None, alias="NEO4J_PASSWORD")
+    neo4j_database: str | None = Field(default=None, alias="NEO4J_DATABASE")
+
+    # The local server govgraph runs itself.
+    state_dir: Path = Field(default=PROJECT_ROOT / ".govgraph", alias="GOVGRAPH_STATE_DIR")
+    instance: str = Field(default="main", alias="GOVGRAPH_INSTANCE", pattern=r"^[a-z0-9-]{1,32}$")
+    bolt_port: int = Field(default=7687, alias="GOVGRAPH_BOLT_PORT", ge=0, le=65535)
+    heap_size: str = Field(default="1g", alias="GOVGRAPH_HEAP", pattern=r"^\d+[mg]$")
+    pagecache_size: str = Field(default="512m", alias="GOVGRAPH_PAGECACHE", pattern=r"^\d+[mg]$")
+    tx_timeout: str = Field(default="60s", alias="GOVGRAPH_TX_TIMEOUT", pattern=r"^\d+(ms|s|m)$")
+    tx_memory_max: str = Field(default="512m", alias="GOVGRAPH_TX_MEMORY", pattern=r"^\d+[mg]$")
+    start_timeout: float = Field(default=120.0, alias="GOVGRAPH_START_TIMEOUT", gt=0)
+    java: str = Field(default="java", alias="GOVGRAPH_JAVA")
+    mvn: str = Field(default="mvn", alias="GOVGRAPH_MVN")
+
+    # The HTTP API.
+    host: str = Field(default="127.0.0.1", alias="GOVGRAPH_HOST")
+    port: int = Field(default=8000, alias="GOVGRAPH_PORT", ge=1, le=65535)
+    api_key: SecretStr | None = Field(default=None, alias="GOVGRAPH_API_KEY")
+    cors_origins: list[str] = Field(default_factory=list, alias="GOVGRAPH_CORS_ORIGINS")
+    cypher_timeout: float = Field(default=5.0, alias="GOVGRAPH_CYPHER_TIMEOUT", gt=0, le=300)
+    cypher_row_cap: int = Field(default=1000, alias="GOVGRAPH_CYPHER_ROW_CAP", ge=1, le=100_000)
+    cypher_max_chars: int = Field(default=20_000, alias="GOVGRAPH_CYPHER_MAX_CHARS", ge=100)
+    graph_node_cap: int = Field(default=300, alias="GOVGRAPH_GRAPH_NODE_CAP", ge=10, le=5000)
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="GOVGRAPH_DATA_DIR")
+    batch_size: int = Field(default=500, alias="GOVGRAPH_BATCH_SIZE", ge=1, le=50_000)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @property
+    def external(self) -> bool:
+        """True when the user points govgraph at their own server."""
+        return bool(self.neo4j_uri)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

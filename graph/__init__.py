@@ -1,0 +1,1 @@
+"""The data model, the Neo4j connection and the local server's lifecycle."""
