@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from govgraph.errors import GovGraphError
 from govgraph.settings import get_settings
@@ -17,11 +19,12 @@ from graph.db import connection_info
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-app = typer.Typer(help="govgraph: a sourced knowledge graph of AI governance.", no_args_is_help=True)
+app = typer.Typer(help="govgraph: a sourced knowledge graph of AI governance.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Run and inspect the local Neo4j server.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-out = Console()
-err = Console(stderr=True)
+out = Console(emoji=False, soft_wrap=True)
+err = Console(stderr=True, emoji=False, soft_wrap=True)
 
 
 def edge(fn: F) -> F:
@@ -32,9 +35,9 @@ def edge(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except GovGraphError as exc:
-            err.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+            err.print("[bold red]error:[/]", Text(exc.message))
             if exc.fix:
-                err.print(f"[bold]fix:[/] {exc.fix}", highlight=False)
+                err.print("[bold]fix:[/]", Text(exc.fix))
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -80,6 +83,11 @@ def db_status(as_json: bool = typer.Option(False, "--json", help="Machine-readab
         info = {**server.status(settings).to_dict(), "external": False}
         for key in ("already_running", "seconds"):
             info.pop(key, None)
+        if info["running"]:
+            from graph.db import Database
+
+            with Database.connect(settings) as db:
+                info["version"] = db.version()
     if as_json:
         print(json.dumps(info))
         return
@@ -105,3 +113,64 @@ def db_reset(yes: bool = typer.Option(False, "--yes", help="Do not ask.")) -> No
         typer.confirm("Delete every node and relationship of the local server?", abort=True)
     restarted = server.reset(get_settings())
     out.print("Data wiped" + (" and server restarted" if restarted else ""))
+
+
+@app.command("validate")
+@edge
+def validate_cmd(
+    paths: list[Path] = typer.Argument(None, help="Files or folders (default: the data folder)."),
+) -> None:
+    """Check dataset files without writing anything."""
+    from ingest.validate import load_dataset
+
+    dataset = load_dataset(paths or [get_settings().data_dir])
+    counts = ", ".join(f"{len(v)} {k.lower()}s" for k, v in dataset.records.items())
+    out.print(f"OK: {len(dataset.files)} file(s), {counts}")
+
+
+@app.command("ingest")
+@edge
+def ingest_cmd(
+    paths: list[Path] = typer.Argument(None, help="Files or folders (default: the data folder)."),
+    prune: bool = typer.Option(False, "--prune", help="Delete records no longer in the input."),
+) -> None:
+    """Validate the whole input, then write it in batched, idempotent transactions."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from graph.db import Database
+    from ingest.validate import load_dataset
+    from ingest.writer import ingest
+
+    settings = get_settings()
+    dataset = load_dataset(paths or [settings.data_dir])
+    with Database.connect(settings) as db, Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Writing", total=None)
+        report = ingest(
+            db, dataset, prune=prune, batch_size=settings.batch_size,
+            progress=lambda n: bar.advance(task, n),
+            on_total=lambda n: bar.update(task, total=n),
+        )  # fmt: skip
+    table = Table("type", "created", "updated", "unchanged", "removed", title="Ingest")
+    for name, c in report.types.items():
+        removed = f"{c.pruned} pruned" if c.pruned else str(len(c.removed))
+        table.add_row(name, str(c.created), str(c.updated), str(c.unchanged), removed)
+    out.print(table)
+    out.print(f"{report.shortcuts} derived relationships written")
+    stale = [i for c in report.types.values() if not c.pruned for i in c.removed]
+    if stale:
+        out.print(f"{len(stale)} record(s) in the graph are no longer in the input "
+                  f"(first: {', '.join(stale[:5])}); run with --prune to delete them.")  # fmt: skip
+
+
+@db_app.command("provision")
+@edge
+def db_provision() -> None:
+    """Fetch Neo4j's jars from Maven Central into the cache (no-op when cached)."""
+    settings = get_settings()
+    server.java_major(settings.java)
+    with out.status(f"Fetching Neo4j {server.NEO4J_VERSION} from Maven Central…"):
+        secs = server.provision(settings)
+    paths = server.ServerPaths.of(settings)
+    out.print(f"Neo4j {server.NEO4J_VERSION} " + (f"provisioned in {secs:.1f} s" if secs
+              else "already provisioned") + f" at {paths.lib}")  # fmt: skip

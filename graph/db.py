@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Query
+from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
@@ -81,6 +81,7 @@ class Database:
             self.driver: Driver = GraphDatabase.driver(
                 info.uri, auth=(info.user, info.password),
                 max_connection_pool_size=64, connection_acquisition_timeout=30,
+                notifications_min_severity="OFF",
             )  # fmt: skip
         except (ConfigurationError, ValueError) as exc:
             raise ConfigError(f"Bad NEO4J_URI '{info.uri}': {exc}",
@@ -125,10 +126,9 @@ class Database:
     def rows(self, cypher: str, params: dict[str, Any] | None = None,
              timeout: float | None = None) -> list[dict[str, Any]]:  # fmt: skip
         """A read query's records as plain dicts."""
-        query = Query(cypher, timeout=timeout)  # type: ignore[arg-type]
-
+        @unit_of_work(timeout=timeout)
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return [r.data() for r in tx.run(query, params or {})]
+            return [r.data() for r in tx.run(cypher, params or {})]
 
         return self.read(work)
 

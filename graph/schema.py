@@ -1,0 +1,247 @@
+"""Load the declared schema (graph/schema/*.yaml) and derive constraints and indexes from it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCHEMA_DIR = Path(__file__).with_name("schema")
+ID_PATTERN = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9.-]*$")
+LABEL_PATTERN = re.compile(r"^[A-Z][A-Za-z]*$")
+REL_PATTERN = re.compile(r"^[A-Z][A-Z_]*$")
+PROPERTY_TYPES = {
+    "id", "kind", "text", "text_list", "url", "date", "fuzzy_date",
+    "enum", "ref", "ref_list", "roles", "event_type",
+}  # fmt: skip
+ENTITY_LABEL = "Entity"  # actors and instruments share it, and one id space
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record, with the extra labels it carries and its id prefix."""
+
+    name: str
+    labels: tuple[str, ...]
+    prefix: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One declared property."""
+
+    name: str
+    type: str
+    required: bool = False
+    description: str = ""
+    to: str | None = None
+    relationship: str | None = None
+    values: tuple[str, ...] = ()
+    min: int = 0
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A relationship ingest derives from events of some types."""
+
+    type: str
+    events: tuple[str, ...]
+    source: tuple[str, str]  # (participants|concerns, role)
+    target: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """One schema file: a record type with its labels, kinds and properties."""
+
+    name: str
+    labels: tuple[str, ...]
+    description: str
+    search: bool
+    kinds: dict[str, Kind]
+    props: dict[str, Prop]
+    file: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The plural key used in data files (actors, instruments, ...)."""
+        return self.name.lower() + "s"
+
+    @property
+    def entity(self) -> bool:
+        return self.search
+
+    @property
+    def all_kind_labels(self) -> tuple[str, ...]:
+        return tuple(sorted({lab for k in self.kinds.values() for lab in k.labels}))
+
+    def labels_for(self, kind: str | None) -> tuple[str, ...]:
+        base = (*self.labels, ENTITY_LABEL) if self.entity else self.labels
+        return (*base, *(self.kinds[kind].labels if kind in self.kinds else ()))
+
+    def prefixes(self) -> set[str]:
+        return {k.prefix for k in self.kinds.values()} or {self.name.lower()}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """All record types plus the event vocabularies."""
+
+    types: dict[str, RecordType]
+    event_types: dict[str, str]
+    participant_roles: dict[str, str]
+    concern_roles: dict[str, str]
+    statuses: dict[str, str]
+    shortcuts: tuple[Shortcut, ...]
+
+    def by_key(self, key: str) -> RecordType:
+        return next(t for t in self.types.values() if t.key == key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.types.values()]
+
+    def relationship_types(self) -> set[str]:
+        rels = {p.relationship for t in self.types.values() for p in t.props.values()
+                if p.relationship}  # fmt: skip
+        return rels | {s.type for s in self.shortcuts}
+
+
+def _record_type(path: Path) -> RecordType:
+    raw = yaml.safe_load(path.read_text())
+    kinds = {
+        name: Kind(name, tuple(spec.get("labels", [])), spec["prefix"], spec.get("description", ""))
+        for name, spec in (raw.get("kinds") or {}).items()
+    }
+    props = {
+        name: Prop(
+            name=name,
+            type=spec["type"],
+            required=bool(spec.get("required", False)),
+            description=spec.get("description", ""),
+            to=spec.get("to"),
+            relationship=spec.get("relationship"),
+            values=tuple(spec.get("values", [])),
+            min=int(spec.get("min", 0)),
+        )
+        for name, spec in raw["properties"].items()
+    }
+    known = {"name", "labels", "description", "search", "kinds", "properties"}
+    return RecordType(
+        name=raw["name"],
+        labels=tuple(raw["labels"]),
+        description=raw.get("description", ""),
+        search=bool(raw.get("search", False)),
+        kinds=kinds,
+        props=props,
+        file=path.name,
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+
+
+ORDER = ("Source", "Actor", "Instrument", "Event")
+
+
+@lru_cache(maxsize=1)
+def load_schema(directory: Path = SCHEMA_DIR) -> Schema:
+    """Read every schema file once."""
+    found = {rt.name: rt for rt in (_record_type(p) for p in sorted(directory.glob("*.yaml")))}
+    types = {name: found[name] for name in ORDER if name in found}
+    types.update({n: t for n, t in found.items() if n not in types})
+    event = types["Event"].extra
+    shortcuts = tuple(
+        Shortcut(name, tuple(spec["events"]), tuple(spec["from"]), tuple(spec["to"]))  # type: ignore[arg-type]
+        for name, spec in event.get("shortcuts", {}).items()
+    )
+    return Schema(
+        types=types,
+        event_types=dict(event["types"]),
+        participant_roles=dict(event["roles"]["participants"]),
+        concern_roles=dict(event["roles"]["concerns"]),
+        statuses=dict(event["statuses"]),
+        shortcuts=shortcuts,
+    )
+
+
+def check_schema(schema: Schema) -> list[str]:
+    """The schema's own rules; an empty list means it is sound."""
+    problems: list[str] = []
+    names = set(schema.types)
+    for rt in schema.types.values():
+        where = f"graph/schema/{rt.file}"
+        for label in (*rt.labels, *rt.all_kind_labels):
+            if not LABEL_PATTERN.match(label):
+                problems.append(f"{where}: label '{label}' is not CamelCase")
+        for req in ("id", "recorded_at"):
+            if req not in rt.props or not rt.props[req].required:
+                problems.append(f"{where}: every record type needs a required '{req}'")
+        for prop in rt.props.values():
+            if prop.type not in PROPERTY_TYPES:
+                problems.append(f"{where}: {prop.name} has unknown type '{prop.type}'")
+            if prop.type in {"ref", "ref_list", "roles"}:
+                if prop.to not in names | {"Any"}:
+                    problems.append(f"{where}: {prop.name} refers to unknown type '{prop.to}'")
+                if not prop.relationship or not REL_PATTERN.match(prop.relationship):
+                    problems.append(f"{where}: {prop.name} needs an UPPER_SNAKE relationship")
+            if prop.type == "enum" and not prop.values:
+                problems.append(f"{where}: enum {prop.name} lists no values")
+            if not prop.description:
+                problems.append(f"{where}: {prop.name} has no description")
+        if rt.name not in {"Event"} and "sources" not in rt.props and rt.name != "Source":
+            problems.append(f"{where}: {rt.name} records must cite sources")
+    if "sources" not in schema.types["Event"].props or schema.types["Event"].props["sources"].min < 1:
+        problems.append("graph/schema/event.yaml: events must require at least one source")
+    for sc in schema.shortcuts:
+        if not REL_PATTERN.match(sc.type):
+            problems.append(f"shortcut {sc.type}: not UPPER_SNAKE")
+        for ev in sc.events:
+            if ev not in schema.event_types:
+                problems.append(f"shortcut {sc.type}: unknown event type '{ev}'")
+        for side, role in (sc.source, sc.target):
+            roles = schema.participant_roles if side == "participants" else schema.concern_roles
+            if side not in {"participants", "concerns"} or role not in roles:
+                problems.append(f"shortcut {sc.type}: unknown side/role '{side}/{role}'")
+    return problems
+
+
+def constraint_statements(schema: Schema) -> list[str]:
+    """Constraints and indexes, all `IF NOT EXISTS`, derived from the schema."""
+    stmts: list[str] = []
+    for rt in schema.types.values():
+        label = rt.labels[0]
+        stmts.append(
+            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        )
+        for prop in rt.props.values():
+            if prop.type in {"kind", "enum", "event_type"}:
+                stmts.append(
+                    f"CREATE INDEX {label.lower()}_{prop.name} IF NOT EXISTS "
+                    f"FOR (n:{label}) ON (n.{prop.name})"
+                )
+            if prop.type == "fuzzy_date":
+                for bound in ("earliest", "latest"):
+                    stmts.append(
+                        f"CREATE INDEX {label.lower()}_{prop.name}_{bound} IF NOT EXISTS "
+                        f"FOR (n:{label}) ON (n.{prop.name}_{bound})"
+                    )
+    stmts.append(
+        f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE"
+    )
+    stmts.append(
+        f"CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:{ENTITY_LABEL}) "
+        "ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
+    )
+    for sc in sorted(schema.relationship_types()):
+        if sc in {s.type for s in schema.shortcuts}:
+            stmts.append(
+                f"CREATE INDEX rel_{sc.lower()}_event IF NOT EXISTS "
+                f"FOR ()-[r:{sc}]-() ON (r.event_id)"
+            )
+    return stmts

@@ -1,0 +1,1 @@
+"""Loaders: validate whole inputs first, then write in batched, idempotent transactions."""

@@ -1,0 +1,95 @@
+"""Turn validated records into the rows that the write queries UNWIND."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from graph.dates import parse_day, parse_fuzzy
+from graph.schema import RecordType, Schema, Shortcut
+from ingest.validate import Dataset, Located
+
+DERIVED_SUFFIXES = ("_precision", "_earliest", "_latest")
+INTERNAL_PROPS = {"content_hash", "search_text", "source_file"}
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """A stable hash of a record's canonical JSON."""
+    blob = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def node_props(rt: RecordType, loc: Located) -> dict[str, Any]:
+    """Node properties: fields as written, plus date bounds and search text."""
+    data = loc.record.dump()
+    props: dict[str, Any] = {}
+    for name, prop in rt.props.items():
+        if prop.type == "roles" or name not in data:
+            continue
+        value = data[name]
+        if prop.type == "date":
+            props[name] = parse_day(value)
+        elif prop.type == "fuzzy_date":
+            fuzzy = parse_fuzzy(value)
+            props[name] = fuzzy.text
+            props[f"{name}_precision"] = fuzzy.precision
+            props[f"{name}_earliest"] = fuzzy.earliest
+            props[f"{name}_latest"] = fuzzy.latest
+        else:
+            props[name] = value
+    if rt.entity:
+        props["search_text"] = " | ".join([data["name"], *data.get("aliases", []), loc.id])
+    props["source_file"] = loc.file
+    return props
+
+
+def ref_rows(rt: RecordType, loc: Located) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(property name, row) for every reference a record makes."""
+    for name, prop in rt.props.items():
+        value = getattr(loc.record, name, None)
+        if not value:
+            continue
+        if prop.type == "ref":
+            yield name, {"from": loc.id, "to": value, "ord": 0}
+        elif prop.type == "ref_list":
+            for i, ref in enumerate(value):
+                yield name, {"from": loc.id, "to": ref, "ord": i}
+        elif prop.type == "roles":
+            for i, link in enumerate(value):
+                other = getattr(link, "actor", None) or link.id
+                yield name, {"from": loc.id, "to": other, "role": link.role, "ord": i}
+
+
+def shortcut_rows(schema: Schema, dataset: Dataset, event_ids: set[str]) -> Iterator[
+    tuple[Shortcut, dict[str, Any]]
+]:
+    """Rows for the relationships derived from events (one per matching pair)."""
+    for loc in dataset.of("Event"):
+        if loc.id not in event_ids:
+            continue
+        rec: Any = loc.record
+        fuzzy = parse_fuzzy(rec.date)
+        sides = {
+            "participants": [(p.actor, p.role) for p in rec.participants],
+            "concerns": [(c.id, c.role) for c in rec.concerns],
+        }
+        for sc in schema.shortcuts:
+            if rec.type not in sc.events:
+                continue
+            froms = [i for i, role in sides[sc.source[0]] if role == sc.source[1]]
+            tos = [i for i, role in sides[sc.target[0]] if role == sc.target[1]]
+            for a in froms:
+                for b in tos:
+                    if a == b:
+                        continue
+                    yield sc, {
+                        "from": a, "to": b,
+                        "props": {
+                            "event_id": loc.id, "event_type": rec.type, "status": rec.status,
+                            "date": fuzzy.text, "date_precision": fuzzy.precision,
+                            "date_earliest": fuzzy.earliest, "date_latest": fuzzy.latest,
+                            "sources": list(rec.sources),
+                        },
+                    }  # fmt: skip
