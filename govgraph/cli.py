@@ -174,3 +174,73 @@ def db_provision() -> None:
     paths = server.ServerPaths.of(settings)
     out.print(f"Neo4j {server.NEO4J_VERSION} " + (f"provisioned in {secs:.1f} s" if secs
               else "already provisioned") + f" at {paths.lib}")  # fmt: skip
+
+
+@app.command("queries")
+@edge
+def queries_cmd() -> None:
+    """List the named queries and their parameters."""
+    from rich.table import Table
+
+    import queries
+
+    table = Table("name", "title", "parameters")
+    for q in queries.registry().values():
+        params = ", ".join(f"{p.name}:{p.type}" + ("*" if p.required else "") for p in q.params)
+        table.add_row(q.name, q.title, params)
+    out.print(table)
+    out.print("* required")
+
+
+@app.command("query")
+@edge
+def query_cmd(
+    name: str = typer.Argument(..., help="A named query (see `govgraph queries`)."),
+    param: list[str] = typer.Option([], "-p", "--param", help="key=value, repeatable."),
+    fmt: str = typer.Option("table", "--format", help="table, json or csv."),
+) -> None:
+    """Run a named query against the graph."""
+    import queries
+    from govgraph.errors import BadParameter
+    from graph.db import Database
+
+    if fmt not in {"table", "json", "csv"}:
+        raise BadParameter("--format", f"'{fmt}' is not one of table, json, csv")
+    raw: dict[str, str] = {}
+    for item in param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise BadParameter(item[:50], "write parameters as key=value")
+        raw[key] = value
+    with Database.connect(get_settings()) as db:
+        _, _, rows = queries.run(db, name, raw, timeout=get_settings().cypher_timeout)
+    if fmt == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        from api.csvout import to_csv
+
+        print(to_csv(rows), end="")
+    else:
+        from rich.table import Table
+
+        table = Table(*(rows[0].keys() if rows else ["(no rows)"]))
+        for row in rows:
+            table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
+                            else str(v) for v in row.values()))  # fmt: skip
+        out.print(table)
+        out.print(f"{len(rows)} row(s)")
+
+
+@app.command("serve")
+@edge
+def serve_cmd(
+    host: str = typer.Option(None, help="Default: GOVGRAPH_HOST (127.0.0.1)."),
+    port: int = typer.Option(None, help="Default: GOVGRAPH_PORT (8000)."),
+) -> None:
+    """Serve the API and the pages."""
+    import uvicorn
+
+    settings = get_settings()
+    h, p = host or settings.host, port or settings.port
+    out.print(f"govgraph on http://{h}:{p}/  (API docs: http://{h}:{p}/docs)")
+    uvicorn.run("api.main:app", host=h, port=p, log_level="warning")

@@ -1,0 +1,32 @@
+"""Dependencies shared by the routers."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from govgraph.settings import Settings
+from graph.db import Database
+
+_lock = threading.Lock()
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings object."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Database:
+    """One driver per app, opened on first use (so the app starts even if Neo4j is late)."""
+    state = request.app.state
+    if getattr(state, "db", None) is None:
+        with _lock:
+            if getattr(state, "db", None) is None:
+                state.db = Database.connect(state.settings)
+    return state.db  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbDep = Annotated[Database, Depends(get_db)]

@@ -1,0 +1,44 @@
+"""Turn govgraph errors (and FastAPI's own) into the one JSON error shape."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from govgraph.errors import GovGraphError
+
+
+def _code(exc: Exception) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+
+
+def error_response(status: int, code: str, message: str, **extra: str | None) -> JSONResponse:
+    body = {"code": code, "message": message, **{k: v for k, v in extra.items() if v}}
+    return JSONResponse({"error": body}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+
+    @app.exception_handler(GovGraphError)
+    async def govgraph_error(request: Request, exc: GovGraphError) -> JSONResponse:
+        return error_response(exc.http_status, _code(exc), exc.message, fix=exc.fix,
+                              param=getattr(exc, "param", None),
+                              neo4j_code=getattr(exc, "neo4j_code", None))  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "invalid"}
+        param = str(first["loc"][-1])
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+        return error_response(422, "bad_parameter", f"parameter '{param}': {detail}",
+                              fix="correct the parameter named above (see /docs).", param=param)  # fmt: skip
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))

@@ -1,0 +1,41 @@
+"""The FastAPI app: routers, error shape, CORS."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import errors
+from api.routers import cypher, entities, events
+from api.routers import queries as queries_router
+from govgraph import __version__
+from govgraph.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app around one settings object."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if getattr(app.state, "db", None) is not None:
+            app.state.db.close()
+
+    app = FastAPI(title="govgraph", version=__version__, lifespan=lifespan,
+                  description="Who agreed to what, when, and according to whom: a sourced "
+                  "knowledge graph of AI-governance actors and events.")  # fmt: skip
+    app.state.settings = settings or get_settings()
+    app.state.db = None
+    if app.state.settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip
+    errors.install(app)
+    for module in (queries_router, entities, events, cypher):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,83 @@
+"""Actors and instruments: search and look up."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Query
+
+import queries
+from api.deps import DbDep
+from api.models import EntitiesPublic, EntityDetailPublic, EntityPublic
+from govgraph.errors import BadParameter, NotFound
+from graph.schema import ID_PATTERN, load_schema
+
+router = APIRouter(prefix="/api/entities", tags=["entities"])
+LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+SEARCH = """
+CALL db.index.fulltext.queryNodes('entity_search', $lucene) YIELD node, score
+WHERE $kind IS NULL OR node.kind = $kind
+RETURN node.id AS id, node.name AS name, node.kind AS kind, labels(node) AS labels,
+       node.aliases AS aliases, node.summary AS summary, score
+ORDER BY score DESC, name SKIP $offset LIMIT $limit
+"""
+LIST = """
+MATCH (node:Entity) WHERE $kind IS NULL OR node.kind = $kind
+RETURN node.id AS id, node.name AS name, node.kind AS kind, labels(node) AS labels,
+       node.aliases AS aliases, node.summary AS summary, null AS score
+ORDER BY name SKIP $offset LIMIT $limit
+"""
+
+
+def lucene(text: str) -> str:
+    """Escape free text for the full-text index; every word must match (prefixes allowed)."""
+    words = [LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
+    return " AND ".join(f"({w} OR {w}*)" for w in words if w)
+
+
+def entity_public(row: dict) -> EntityPublic:  # type: ignore[type-arg]
+    return EntityPublic(
+        id=row["id"], name=row["name"], kind=row["kind"],
+        labels=[lab for lab in row["labels"] if lab != "Entity"], aliases=row["aliases"] or [],
+        summary=row["summary"], score=row["score"],
+        api_url=f"/api/entities/{row['id']}", page_url=f"/entity/{row['id']}",
+    )  # fmt: skip
+
+
+def search_entities(db: DbDep, q: str | None, kind: str | None, limit: int,
+                    offset: int) -> EntitiesPublic:  # fmt: skip
+    """Search names and aliases (case- and accent-insensitive), or list by kind."""
+    kinds = {*load_schema().types["Actor"].kinds, *load_schema().types["Instrument"].kinds}
+    if kind is not None and kind not in kinds:
+        raise BadParameter("kind", f"'{kind[:50]}' is not a kind; use one of {', '.join(sorted(kinds))}")
+    params = {"kind": kind, "limit": limit + 1, "offset": offset}
+    text = lucene(q) if q else ""
+    rows = db.rows(SEARCH, {**params, "lucene": text}) if text else db.rows(LIST, params)
+    more = len(rows) > limit
+    data = [entity_public(r) for r in rows[:limit]]
+    return EntitiesPublic(data=data, count=len(data), next_offset=offset + limit if more else None)
+
+
+@router.get("", response_model=EntitiesPublic)
+def list_entities(
+    db: DbDep,
+    q: str | None = Query(None, max_length=200, description="Words of a name or alias."),
+    kind: str | None = Query(None, max_length=50, description="An actor or instrument kind."),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=100_000),
+) -> EntitiesPublic:
+    """Search actors and instruments by name or alias, or list them by kind."""
+    return search_entities(db, q, kind, limit, offset)
+
+
+@router.get("/{entity_id}", response_model=EntityDetailPublic)
+def get_entity(entity_id: str, db: DbDep) -> EntityDetailPublic:
+    """One actor or instrument with its relationships, recent events and sources."""
+    if not ID_PATTERN.match(entity_id) or len(entity_id) > 200:
+        raise BadParameter("entity_id", f"'{entity_id[:100]}' is not an id such as org:openai")
+    _, _, rows = queries.run(db, "actor-profile", {"id": entity_id})
+    if not rows:
+        raise NotFound(f"No actor or instrument with id '{entity_id}'.",
+                       fix="search with GET /api/entities?q=... to find its id.")  # fmt: skip
+    return EntityDetailPublic(**rows[0])

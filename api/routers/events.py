@@ -1,0 +1,41 @@
+"""Events in date order, filtered."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+import queries
+from api.csvout import csv_response
+from api.deps import DbDep
+from api.models import EventPublic, EventsPublic
+
+router = APIRouter(prefix="/api/events", tags=["events"])
+
+
+@router.get("", response_model=EventsPublic)
+def list_events(
+    db: DbDep,
+    type: str | None = Query(None, max_length=50, description="An event type."),
+    actor: str | None = Query(None, max_length=200, description="An actor or instrument id."),
+    topic: str | None = Query(None, max_length=200, description="What the events concern."),
+    from_: date | None = Query(None, alias="from", description="Earliest day, YYYY-MM-DD."),
+    to: date | None = Query(None, description="Latest day, YYYY-MM-DD."),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=100_000),
+    format: Literal["json", "csv"] = "json",
+) -> EventsPublic | Response:
+    """Dated, sourced events in order, filtered by type, actor, topic and date range."""
+    raw = {"type": type, "actor": actor, "topic": topic, "limit": str(min(limit + 1, 1000)),
+           "offset": str(offset), "date_from": from_ and from_.isoformat(),
+           "date_to": to and to.isoformat()}  # fmt: skip
+    _, _, rows = queries.run(db, "timeline", raw)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if format == "csv":
+        return csv_response(rows, "events")
+    return EventsPublic(data=[EventPublic(**r) for r in rows], count=len(rows),
+                        next_offset=offset + limit if more else None)  # fmt: skip

@@ -1,0 +1,167 @@
+"""Run a user's own Cypher safely: lexical check, EXPLAIN plan check, READ transaction, limits."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import READ_ACCESS
+from neo4j.exceptions import ClientError, Neo4jError, TransientError
+from neo4j.graph import Node, Path, Relationship
+
+from govgraph.errors import BadParameter, QueryRejected, QueryTimeout, Unavailable
+from graph.db import Database, translate_errors
+
+ALLOWED_PROCEDURES = {
+    "db.labels", "db.relationshiptypes", "db.propertykeys",
+    "db.schema.visualization", "db.index.fulltext.querynodes",
+}  # fmt: skip
+FORBIDDEN_WORDS = (
+    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD",
+    "ALTER", "GRANT", "DENY", "REVOKE", "RENAME", "START", "STOP", "TERMINATE", "USE",
+    "SHOW", "ENABLE", "DISABLE", "TRANSACTIONS", "PERIODIC", "FINISH",
+)  # fmt: skip
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.S)
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_BACKTICKS = re.compile(r"`(?:[^`]|``)*`")
+_WORD = re.compile(r"\b(" + "|".join(FORBIDDEN_WORDS) + r")\b", re.I)
+_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)", re.I)
+_FUNC_NS = re.compile(r"\b(apoc|dbms|gds|db)\s*\.\s*([\w.]+)\s*\(", re.I)
+MAX_PARAMS = 50
+MAX_PARAM_BYTES = 64 * 1024
+TIMEOUT_CODES = {
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.TransientError.Transaction.LockClientStopped",
+    "Neo.ClientError.Transaction.TransactionMarkedAsFailed",
+}
+
+
+@dataclass
+class CypherResult:
+    """Rows of a user query, with whether the row cap cut them off."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool
+    row_cap: int
+
+
+def _strip(text: str) -> str:
+    """The query without comments, string literals and quoted names (so words in them pass)."""
+    text = _COMMENTS.sub(" ", text)
+    text = _STRINGS.sub("''", text)
+    return _BACKTICKS.sub("x", text)
+
+
+def lexical_check(cypher: str, max_chars: int) -> None:
+    """Refuse anything that is not plainly a read before it reaches the server."""
+    if not cypher.strip():
+        raise QueryRejected("The query is empty.", fix="write a MATCH ... RETURN query.")
+    if len(cypher) > max_chars:
+        raise QueryRejected(f"The query is {len(cypher):,} characters; the limit is {max_chars:,}.",
+                            fix="shorten it, or use a named query.")  # fmt: skip
+    bare = _strip(cypher)
+    word = _WORD.search(bare)
+    if word:
+        raise QueryRejected(
+            f"'{word.group(1).upper()}' is not allowed: this endpoint runs read-only queries.",
+            fix="use MATCH, OPTIONAL MATCH, WITH, WHERE, RETURN, UNWIND and CALL { } subqueries.",
+        )
+    for match in _CALL.finditer(bare):
+        name = match.group(1).lower()
+        if name not in ALLOWED_PROCEDURES:
+            raise QueryRejected(f"Procedure '{match.group(1)}' is not allowed.",
+                                fix=f"allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}.")  # fmt: skip
+    func = _FUNC_NS.search(bare)
+    if func:
+        raise QueryRejected(f"Function '{func.group(1)}.{func.group(2)}' is not allowed.",
+                            fix="use Cypher's built-in functions.")  # fmt: skip
+
+
+def check_params(params: dict[str, Any]) -> None:
+    """Bound the size and shape of user parameters."""
+    if not isinstance(params, dict):
+        raise BadParameter("params", "must be a JSON object")
+    if len(params) > MAX_PARAMS:
+        raise BadParameter("params", f"{len(params)} parameters; at most {MAX_PARAMS}")
+    size = len(json.dumps(params, default=str))
+    if size > MAX_PARAM_BYTES:
+        raise BadParameter("params", f"{size:,} bytes; at most {MAX_PARAM_BYTES:,}")
+    for key in params:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", key):
+            raise BadParameter(key[:64], "parameter names are letters, digits and _")
+
+
+def plain(value: Any) -> Any:
+    """Driver values as JSON: nodes, relationships and paths as maps, temporals as ISO text."""
+    if isinstance(value, Node):
+        return {"id": value.get("id"), "labels": sorted(value.labels),
+                "properties": plain(dict(value))}  # fmt: skip
+    if isinstance(value, Relationship):
+        return {"type": value.type, "start": value.start_node.get("id") if value.start_node else None,
+                "end": value.end_node.get("id") if value.end_node else None,
+                "properties": plain(dict(value))}  # fmt: skip
+    if isinstance(value, Path):
+        return {"nodes": [plain(n) for n in value.nodes],
+                "relationships": [plain(r) for r in value.relationships]}  # fmt: skip
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def _neo4j_error(exc: Neo4jError) -> Exception:
+    code = exc.code or "Neo.ClientError"
+    message = (exc.message or str(exc)).splitlines()[0][:500]
+    if code in TIMEOUT_CODES or "timed out" in message.lower() or "terminated" in message.lower():
+        err: Exception = QueryTimeout(f"The query ran past its time limit and was stopped ({code}).",
+                                      fix="narrow it: add a LIMIT or more specific MATCH patterns.")  # fmt: skip
+    elif isinstance(exc, TransientError) and "Memory" in code:
+        err = QueryRejected(f"The query needed more memory than allowed ({code}).",
+                            fix="narrow it or aggregate fewer rows.")  # fmt: skip
+    elif isinstance(exc, TransientError):
+        err = Unavailable(f"Neo4j is busy ({code}): {message}", fix="retry in a moment.")
+    else:
+        err = QueryRejected(f"{message} ({code})", fix="correct the query and try again.")
+    err.neo4j_code = code  # type: ignore[attr-defined]
+    return err
+
+
+def run_readonly(db: Database, cypher: str, params: dict[str, Any], *, timeout: float,
+                 row_cap: int, max_chars: int) -> CypherResult:  # fmt: skip
+    """Check, plan and run a read-only query with a time limit and a row cap."""
+    lexical_check(cypher, max_chars)
+    check_params(params)
+    with translate_errors(db.info.uri), db.driver.session(
+        database=db.info.database, default_access_mode=READ_ACCESS
+    ) as session:
+        try:
+            with session.begin_transaction(timeout=timeout) as tx:
+                summary = tx.run("EXPLAIN " + cypher, params).consume()
+                if summary.query_type != "r":
+                    raise QueryRejected(
+                        f"The plan shows this query is not a pure read "
+                        f"(type '{summary.query_type}').",
+                        fix="remove clauses that write, change schema or call procedures.",
+                    )
+                result = tx.run(cypher, params)
+                columns = list(result.keys())
+                rows: list[dict[str, Any]] = []
+                truncated = False
+                for record in result:
+                    if len(rows) >= row_cap:
+                        truncated = True
+                        break
+                    rows.append({k: plain(v) for k, v in record.items()})
+                tx.rollback()
+        except (ClientError, TransientError) as exc:
+            raise _neo4j_error(exc) from None
+        except Neo4jError as exc:
+            raise _neo4j_error(exc) from None
+    return CypherResult(columns, rows, truncated, row_cap)

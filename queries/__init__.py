@@ -1,0 +1,177 @@
+"""Named Cypher queries: one .cypher file per question, its header parsed into a CannedQuery."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from govgraph.errors import BadParameter, GovGraphError, NotFound
+from graph.dates import parse_day
+from graph.schema import ID_PATTERN, load_schema
+
+QUERY_DIR = Path(__file__).parent
+HEADER = re.compile(r"^//\s*(title|description|param|example):\s*(.*)$")
+PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+MAX_TEXT = 200
+PARAM_TYPES = ("id", "text", "date", "int", "kind", "event_type")
+REQUIRED = "required"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: name, type and default (None when optional and unset)."""
+
+    name: str
+    type: str
+    default: Any
+    required: bool
+
+    def coerce(self, raw: object) -> Any:
+        """Turn request text into the typed value, or raise BadParameter naming the fix."""
+        if raw is None or raw == "":
+            if self.required:
+                raise BadParameter(self.name, f"is required ({self.type})")
+            return self.default
+        if isinstance(raw, (dict, list)):
+            raise BadParameter(self.name, f"must be a single {self.type} value")
+        text = str(raw)
+        if len(text) > MAX_TEXT:
+            raise BadParameter(self.name, f"is longer than {MAX_TEXT} characters")
+        if self.type == "id":
+            if not ID_PATTERN.match(text):
+                raise BadParameter(self.name, f"'{text}' is not an id such as org:openai")
+            return text
+        if self.type == "date":
+            try:
+                return parse_day(text)
+            except ValueError as exc:
+                raise BadParameter(self.name, f"{exc}") from None
+        if self.type == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                raise BadParameter(self.name, f"'{text}' is not a whole number") from None
+            if not 0 <= value <= 1000:
+                raise BadParameter(self.name, f"{value} is outside 0..1000")
+            return value
+        if self.type == "kind":
+            kinds = {*load_schema().types["Actor"].kinds, *load_schema().types["Instrument"].kinds}
+            if text != "any" and text not in kinds:
+                raise BadParameter(self.name, f"'{text}' is not a kind; use any or one of "
+                                   f"{', '.join(sorted(kinds))}")  # fmt: skip
+            return text
+        if self.type == "event_type":
+            if text not in load_schema().event_types:
+                raise BadParameter(self.name, f"'{text}' is not an event type; use one of "
+                                   f"{', '.join(load_schema().event_types)}")  # fmt: skip
+            return text
+        return text
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A named question: header metadata plus its Cypher body."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    cypher: str
+    example: dict[str, str] = field(default_factory=dict)
+
+    def bind(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Typed values for every declared parameter; unknown names are refused."""
+        known = {p.name for p in self.params}
+        for key in raw:
+            if key not in known:
+                raise BadParameter(key, f"is not a parameter of '{self.name}'; "
+                                   f"it takes {', '.join(sorted(known)) or 'none'}")  # fmt: skip
+        return {p.name: p.coerce(raw.get(p.name)) for p in self.params}
+
+    def used_params(self) -> set[str]:
+        body = "\n".join(line for line in self.cypher.splitlines() if not line.startswith("//"))
+        return set(PARAM_USE.findall(body))
+
+
+def _default(type_: str, text: str) -> tuple[Any, bool]:
+    if text == REQUIRED:
+        return None, True
+    if text in {"", "null"}:
+        return None, False
+    if type_ == "int":
+        return int(text), False
+    if type_ == "date":
+        return parse_day(text), False
+    return text, False
+
+
+def parse(path: Path) -> CannedQuery:
+    """Parse one .cypher file; GovGraphError names the file and line when the header is wrong."""
+    name = path.stem
+    if not NAME.match(name):
+        raise GovGraphError(f"{path}: query names are lowercase-with-dashes.", fix="rename it.")
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    example: dict[str, str] = {}
+    for lineno, line in enumerate(path.read_text().splitlines(), 1):
+        match = HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "param":
+            parts = value.split(None, 2)
+            if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+                raise GovGraphError(f"{path}:{lineno}: bad param line '{value}'.",
+                                    fix=f"write '// param: name type default' with type one of "
+                                    f"{', '.join(PARAM_TYPES)}.")  # fmt: skip
+            default, required = _default(parts[1], parts[2] if len(parts) > 2 else "")
+            params.append(Param(parts[0], parts[1], default, required))
+        elif key == "example":
+            example = dict(pair.split("=", 1) for pair in value.split())
+        else:
+            meta[key] = value
+    for key in ("title", "description"):
+        if not meta.get(key):
+            raise GovGraphError(f"{path}: header has no '// {key}:' line.", fix=f"add one.")
+    return CannedQuery(name, meta["title"], meta["description"], tuple(params),
+                       path.read_text(), example)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, CannedQuery]:
+    """Every named query, by name."""
+    return {q.name: q for q in (parse(p) for p in sorted(QUERY_DIR.glob("*.cypher")))}
+
+
+def get(name: str) -> CannedQuery:
+    """A named query, or NotFound listing the names there are."""
+    try:
+        return registry()[name]
+    except KeyError:
+        raise NotFound(f"No query named '{name[:100]}'.",
+                       fix=f"use one of: {', '.join(registry())}.") from None  # fmt: skip
+
+
+def jsonable(value: Any) -> Any:
+    """Neo4j values (dates, nodes, lists, maps) as plain JSON values."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date) or hasattr(value, "iso_format"):
+        return value.iso_format() if hasattr(value, "iso_format") else value.isoformat()
+    return value
+
+
+def run(db: Any, name: str, raw: dict[str, Any], timeout: float | None = None,
+        ) -> tuple[CannedQuery, dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
+    """Bind and run a named query in a read transaction; rows come back JSON-ready."""
+    query = get(name)
+    params = query.bind(raw)
+    rows = db.rows(query.cypher, params, timeout=timeout)
+    return query, params, [jsonable(r) for r in rows]

@@ -1,0 +1,27 @@
+// title: Parties to an agreement or program
+// description: Who joined or agreed to an agreement or program, when, and according to whom. With as_of, answers yes or uncertain for each party (a bounded date that straddles as_of is uncertain); parties who joined only later, or had withdrawn by then, are left out.
+// param: target id required
+// param: as_of date null
+// example: target=program:caisi-frontier-review as_of=2026-08-01
+MATCH (target:Entity {id: $target})<-[r:PARTY_TO]-(a:Actor)
+WITH target, a, r,
+     CASE
+       WHEN $as_of IS NULL THEN 'yes'
+       WHEN r.date_latest IS NOT NULL AND r.date_latest <= $as_of THEN 'yes'
+       WHEN r.date_earliest IS NOT NULL AND r.date_earliest > $as_of THEN 'no'
+       ELSE 'uncertain'
+     END AS answer
+WHERE answer <> 'no'
+  AND NOT EXISTS {
+    MATCH (a)-[w:WITHDREW_FROM]->(target)
+    WHERE w.date_latest IS NOT NULL AND w.date_latest <= coalesce($as_of, date())
+  }
+MATCH (e:Event {id: r.event_id})-[:SOURCED_FROM]->(s:Source)
+WITH target, a, r, answer, e, s ORDER BY s.id
+RETURN a.id AS actor_id, a.name AS actor, a.kind AS kind, target.id AS target_id,
+       target.name AS target, r.event_type AS how, r.date AS date,
+       r.date_precision AS date_precision, r.date_earliest AS earliest, r.date_latest AS latest, r.status AS status, answer AS party_as_of,
+       e.id AS event_id, e.summary AS summary,
+       collect({id: s.id, publisher: s.publisher, title: s.title, url: s.url,
+                published: s.published}) AS sources
+ORDER BY coalesce(earliest, latest), actor
