@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
-from api.routers import cypher, entities, events
+from api.routers import cypher, entities, events, pages
 from api.routers import queries as queries_router
 from govgraph import __version__
 from govgraph.settings import Settings, get_settings
@@ -33,8 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip
     errors.install(app)
-    for module in (queries_router, entities, events, cypher):
+    for module in (queries_router, entities, events, cypher, pages):
         app.include_router(module.router)
+    app.mount("/static", pages.static_files(), name="static")
     return app
 
 

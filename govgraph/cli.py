@@ -244,3 +244,41 @@ def serve_cmd(
     h, p = host or settings.host, port or settings.port
     out.print(f"govgraph on http://{h}:{p}/  (API docs: http://{h}:{p}/docs)")
     uvicorn.run("api.main:app", host=h, port=p, log_level="warning")
+
+
+@app.command("export")
+@edge
+def export_cmd(
+    out_dir: Path = typer.Option(Path("export"), "--out", help="Folder to write into."),
+    fmt: str = typer.Option("yaml", "--format", help="yaml (the dataset format) or csv."),
+) -> None:
+    """Read the graph back into dataset records and write them as YAML or CSV."""
+    from graph.db import Database
+    from ingest.export import export
+
+    with Database.connect(get_settings()) as db:
+        result, files = export(db, out_dir, fmt)
+    counts = ", ".join(f"{len(v)} {k.lower()}s" for k, v in result.records.items())
+    out.print(f"Exported {counts} to {len(files)} file(s) in {out_dir}")
+    for name, props in result.ignored.items():
+        err.print(f"[yellow]warning:[/] {name} nodes carry undeclared properties, not exported: "
+                  f"{', '.join(sorted(props))}")  # fmt: skip
+
+
+@app.command("docs")
+@edge
+def docs_cmd(
+    check: bool = typer.Option(False, "--check", help="Exit 1 when docs/schema.md is stale."),
+) -> None:
+    """Write docs/schema.md from the declared schema."""
+    from graph.docs import SCHEMA_DOC, render_schema_markdown, write_schema_doc
+
+    if check:
+        current = SCHEMA_DOC.read_text(encoding="utf-8") if SCHEMA_DOC.exists() else ""
+        if current != render_schema_markdown():
+            err.print(f"[bold red]error:[/] {SCHEMA_DOC} is stale; run `govgraph docs`.")
+            raise typer.Exit(1)
+        out.print(f"{SCHEMA_DOC} is up to date")
+        return
+    changed = write_schema_doc()
+    out.print(f"{'Wrote' if changed else 'Unchanged:'} {SCHEMA_DOC}")

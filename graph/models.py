@@ -96,6 +96,8 @@ def _field(schema: Schema, rt: RecordType, prop: Prop) -> tuple[Any, Any]:
     else:  # pragma: no cover - check_schema rejects unknown types
         raise TypeError(prop.type)
     if prop.type in {"text_list", "ref_list", "roles"}:
+        if prop.required:  # no default: a missing key must fail, not become [] unchecked
+            return t, Field(..., min_length=prop.min, max_length=500, description=prop.description)
         constraints = Field(default_factory=list, min_length=prop.min, max_length=500,
                             description=prop.description)  # fmt: skip
         return t, constraints

@@ -75,10 +75,11 @@ def lexical_check(cypher: str, max_chars: int) -> None:
         if name not in ALLOWED_PROCEDURES:
             raise QueryRejected(f"Procedure '{match.group(1)}' is not allowed.",
                                 fix=f"allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}.")  # fmt: skip
-    func = _FUNC_NS.search(bare)
-    if func:
-        raise QueryRejected(f"Function '{func.group(1)}.{func.group(2)}' is not allowed.",
-                            fix="use Cypher's built-in functions.")  # fmt: skip
+    for func in _FUNC_NS.finditer(bare):
+        name = f"{func.group(1)}.{func.group(2)}"
+        if name.lower() not in ALLOWED_PROCEDURES:
+            raise QueryRejected(f"Function or procedure '{name}' is not allowed.",
+                                fix="use Cypher's built-in functions.")  # fmt: skip
 
 
 def check_params(params: dict[str, Any]) -> None:

@@ -12,10 +12,10 @@ import pytest
 os.environ.setdefault("GOVGRAPH_INSTANCE", "test")
 os.environ.setdefault("GOVGRAPH_BOLT_PORT", "0")
 
-from govgraph import PROJECT_ROOT  # noqa: E402
-from govgraph.settings import Settings, get_settings  # noqa: E402
-from graph import server  # noqa: E402
-from graph.db import Database  # noqa: E402
+from govgraph import PROJECT_ROOT
+from govgraph.settings import Settings, get_settings
+from graph import server
+from graph.db import Database
 
 DATA_DIR = PROJECT_ROOT / "data"
 ARTICLE = PROJECT_ROOT.parent / "shared" / "sources" / "caisi-frontier-review-article.txt"

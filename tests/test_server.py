@@ -61,7 +61,7 @@ def test_start_twice_gives_one_server(lifecycle: Settings) -> None:
     assert status["version"].startswith("5.26.")
     assert status["uri"].startswith("bolt://127.0.0.1:")
     assert isinstance(status["pid"], int) and Path(f"/proc/{status['pid']}").exists()
-    pids = subprocess.run(["pgrep", "-f", f"instances/lifecycle/conf"], capture_output=True,
+    pids = subprocess.run(["pgrep", "-f", "instances/lifecycle/conf"], capture_output=True,
                           text=True).stdout.split()  # fmt: skip
     assert pids == [str(status["pid"])]
 

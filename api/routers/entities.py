@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from fastapi import APIRouter, Query
 
@@ -30,10 +31,24 @@ ORDER BY name SKIP $offset LIMIT $limit
 """
 
 
+# The index's analyzer drops these English stop words, so they must not be required.
+STOP_WORDS = set(
+    "a an and are as at be but by for if in into is it no not of on or such that the their "
+    "then there these they this to was will with".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, as the index's standard-folding analyzer does."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def lucene(text: str) -> str:
     """Escape free text for the full-text index; every word must match (prefixes allowed)."""
-    words = [LUCENE_SPECIAL.sub(r"\\\1", w) for w in text.split()]
-    return " AND ".join(f"({w} OR {w}*)" for w in words if w)
+    words = [w for w in fold(text).split() if w not in STOP_WORDS]
+    escaped = [LUCENE_SPECIAL.sub(r"\\\1", w) for w in words]
+    return " AND ".join(f"({w} OR {w}*)" for w in escaped if w.strip("\\"))
 
 
 def entity_public(row: dict) -> EntityPublic:  # type: ignore[type-arg]

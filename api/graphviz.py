@@ -1,0 +1,641 @@
+"""Interactive graph views: read the graph, build a pyvis network, hand its JSON to our template.
+
+pyvis only builds the nodes, edges and options (``Network.get_network_data``); the page is our
+own template, which loads vis-network from this app's /static (served from the installed pyvis
+package), so no view ever needs a CDN. Every value reaches Cypher as a $parameter; the only
+relationship types written into Cypher text are the schema's own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from pyvis.network import Network
+
+import queries
+from govgraph.errors import BadParameter, NotFound
+from graph.dates import parse_day
+from graph.schema import ID_PATTERN, load_schema
+
+# Colour and shape for each kind (vis-network shapes; box/ellipse put the label inside).
+KIND_STYLE: dict[str, tuple[str, str]] = {
+    "lab": ("#4e79a7", "dot"),
+    "company": ("#a0cbe8", "dot"),
+    "nonprofit": ("#86bcb6", "dot"),
+    "agency": ("#59a14f", "triangle"),
+    "department": ("#8cd17d", "triangle"),
+    "executive_office": ("#e15759", "star"),
+    "legislature": ("#ff9d9a", "triangleDown"),
+    "international_body": ("#b07aa1", "hexagon"),
+    "news_outlet": ("#9d7660", "square"),
+    "person": ("#f28e2b", "diamond"),
+    "country": ("#bab0ac", "hexagon"),
+    "jurisdiction": ("#d7d0cc", "hexagon"),
+    "model": ("#edc948", "star"),
+    "executive_order": ("#ffbe7d", "box"),
+    "law": ("#f1ce63", "box"),
+    "policy": ("#fbe9a8", "box"),
+    "program": ("#b6e3a8", "box"),
+    "commitments": ("#d4a6c8", "ellipse"),
+    "declaration": ("#d4a6c8", "ellipse"),
+    "mou": ("#d4a6c8", "ellipse"),
+    "code_of_practice": ("#d4a6c8", "ellipse"),
+    "treaty": ("#d4a6c8", "ellipse"),
+    "event": ("#c9c9c9", "square"),
+    "source": ("#e8e8e8", "dot"),
+}
+UNKNOWN_STYLE = ("#dddddd", "dot")
+# The parties view colours actors by where they stand.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "joined": ("#2e7d32", "joined (a party)"),
+    "joined_uncertain": ("#a5d6a7", "joined, but the date straddles as_of"),
+    "negotiating": ("#f9a825", "negotiating"),
+    "declined": ("#c62828", "declined"),
+    "holdout": ("#6a1b9a", "holdout: pressed to join, not joined"),
+    "withdrew": ("#757575", "withdrew"),
+    "presser": ("#90a4ae", "pressed someone to join"),
+}
+HOLDOUT_COLOR = STATUS_STYLE["holdout"][0]
+ENTITY_FAMILY_LABELS = ("Actor", "Instrument")
+PSEUDO_KINDS = ("event",)
+MAX_LABEL = 32
+
+OPTIONS: dict[str, Any] = {
+    "nodes": {"size": 16, "borderWidth": 1, "font": {"size": 13, "face": "sans-serif"},
+              "shapeProperties": {"interpolation": False}},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+              "font": {"size": 10, "align": "middle", "color": "#333", "strokeWidth": 3},
+              "color": {"color": "#9aa5b1", "highlight": "#1f2933", "hover": "#1f2933"},
+              "smooth": {"enabled": True, "type": "dynamic"}, "width": 1},
+    "physics": {"enabled": True, "solver": "barnesHut",
+                "barnesHut": {"gravitationalConstant": -4000, "centralGravity": 0.3,
+                              "springLength": 140, "springConstant": 0.04, "damping": 0.3,
+                              "avoidOverlap": 0.2},
+                "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50,
+                                  "fit": True}, "minVelocity": 1},
+    "interaction": {"hover": True, "tooltipDelay": 120, "keyboard": {"enabled": True,
+                    "bindToWindow": False}, "multiselect": False},
+    "layout": {"randomSeed": 7, "improvedLayout": True},
+}  # fmt: skip
+
+NODE_DETAILS = """
+UNWIND $ids AS nid
+CALL (nid) {
+  MATCH (n:Entity {id: nid}) RETURN n
+  UNION
+  MATCH (n:Event {id: nid}) RETURN n
+  UNION
+  MATCH (n:Source {id: nid}) RETURN n
+}
+CALL (n) {
+  OPTIONAL MATCH (n)-[sf:SOURCED_FROM]->(s:Source)
+  WITH s, sf ORDER BY sf.ord, s.id
+  RETURN collect(s {.id, .publisher, .title, .published}) AS sources
+}
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels, n.kind AS kind,
+       n.name AS name, n.aliases AS aliases, n.type AS type, n.date AS date,
+       n.date_precision AS date_precision, n.date_earliest AS earliest,
+       n.date_latest AS latest, n.summary AS summary, n.status AS status,
+       n.publisher AS publisher, n.title AS title, n.published AS published, sources
+"""
+EDGES_AMONG = """
+UNWIND $ids AS aid
+CALL (aid) {
+  MATCH (a:Entity {id: aid}) RETURN a
+  UNION
+  MATCH (a:Event {id: aid}) RETURN a
+  UNION
+  MATCH (a:Source {id: aid}) RETURN a
+}
+MATCH (a)-[r]->(b)
+WHERE b.id IN $ids AND (b:Entity OR b:Event OR b:Source)
+  AND ($from IS NULL OR r.date_latest IS NULL OR r.date_latest >= $from)
+  AND ($to IS NULL OR r.date_earliest IS NULL OR r.date_earliest <= $to)
+RETURN a.id AS source, b.id AS target, type(r) AS type, r.role AS role, r.date AS date,
+       r.date_precision AS date_precision, r.event_id AS event_id, r.status AS status,
+       r.sources AS sources
+ORDER BY source, target, type
+"""
+_NEIGHBOURHOOD = """
+MATCH (c:Entity {id: $id})
+OPTIONAL MATCH p = (c) (()-[:!SOURCED_FROM&!CITES]-()){1,%d} (m)
+WHERE (m:Entity OR m:Event) AND m <> c
+WITH c, m, min(length(p)) AS dist
+RETURN c.id AS center, m.id AS id, dist,
+       CASE WHEN m IS NULL THEN 0 ELSE COUNT { (m)-[:!SOURCED_FROM&!CITES]-() } END AS degree
+"""
+NEIGHBOURHOOD = {1: _NEIGHBOURHOOD % 1, 2: _NEIGHBOURHOOD % 2}
+WHOLE_ENTITIES = """
+MATCH (n:Entity)
+WHERE ($kinds IS NULL OR n.kind IN $kinds)
+  AND (($from IS NULL AND $to IS NULL) OR EXISTS {
+    MATCH (n)-[:PARTICIPATED_IN|CONCERNS]-(e:Event)
+    WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
+      AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
+  })
+RETURN n.id AS id, n.kind AS kind, COUNT { (n)-[:!SOURCED_FROM&!CITES]-() } AS degree
+"""
+WHOLE_EVENTS = """
+MATCH (e:Event)
+WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
+  AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
+RETURN e.id AS id, 'event' AS kind, COUNT { (e)-[:!SOURCED_FROM&!CITES]-() } AS degree
+"""
+STANDING = """
+MATCH (t:Entity {id: $target})<-[r:PARTY_TO|DECLINED|NEGOTIATING|WITHDREW_FROM|PRESSED_TO_JOIN]-(a:Actor)
+WHERE $as_of IS NULL OR r.date_earliest IS NULL OR r.date_earliest <= $as_of
+OPTIONAL MATCH (p:Actor)-[pr:PRESSED {event_id: r.event_id}]->(a)
+RETURN a.id AS actor_id, type(r) AS relation, r.date AS date,
+       r.date_precision AS date_precision, r.event_id AS event_id, r.status AS status,
+       r.sources AS sources, collect(DISTINCT p.id) AS pressers
+ORDER BY actor_id, relation
+"""
+EXISTS = "MATCH (n:Entity {id: $id}) RETURN n.id AS id, n.name AS name, n.kind AS kind"
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One colour/shape in a graph's legend."""
+
+    key: str
+    color: str
+    shape: str
+    label: str
+
+
+@dataclass
+class GraphView:
+    """What a graph page shows: the network's JSON plus legend, cap notice and links."""
+
+    title: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    options: dict[str, Any]
+    legend: list[LegendItem]
+    total: int
+    cap: int
+    notice: str | None = None
+    api_url: str | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def shown(self) -> int:
+        return len(self.nodes)
+
+    def spec(self) -> dict[str, Any]:
+        """The JSON the page script hands to vis-network."""
+        return {"nodes": self.nodes, "edges": self.edges, "options": self.options}
+
+    def public(self) -> dict[str, Any]:
+        """The JSON form of a graph page (its ?format=json)."""
+        return {"title": self.title, **self.spec(), "shown": self.shown, "total": self.total,
+                "cap": self.cap, "notice": self.notice,
+                "legend": [vars(item) for item in self.legend]}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------- formatting
+
+
+def date_label(text: str | None, precision: str | None = None) -> str:
+    """A date at the precision it is known: 2025-06-03, 2026-06, 2026, 2026-06 – 2026-11-29."""
+    if not text:
+        return ""
+    if text == "unknown" or precision == "unknown":
+        return "date unknown"
+    if "/" in text:
+        start, _, end = text.partition("/")
+        if start == "..":
+            return f"by {end}"
+        if end == "..":
+            return f"from {start}"
+        return f"{start} – {end}"
+    return text
+
+
+def kind_of(row: dict[str, Any]) -> str:
+    labels = row.get("labels") or []
+    if "Event" in labels:
+        return "event"
+    if "Source" in labels:
+        return "source"
+    return str(row.get("kind") or "unknown")
+
+
+def style_of(kind: str) -> tuple[str, str]:
+    return KIND_STYLE.get(kind, UNKNOWN_STYLE)
+
+
+def page_url(node_id: str, row: dict[str, Any] | None = None) -> str | None:
+    """Where a click on a node goes: an entity's page, or the timeline around an event."""
+    if node_id.startswith("event:"):
+        params = {"from": (row or {}).get("earliest"), "to": (row or {}).get("latest")}
+        query = urlencode({k: v for k, v in params.items() if v})
+        return f"/timeline?{query}#{node_id}" if query else f"/timeline#{node_id}"
+    if node_id.startswith("src:"):
+        return None
+    return f"/entity/{quote(node_id, safe=':')}"
+
+
+def _short(text: str, limit: int = MAX_LABEL) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _cite(src: dict[str, Any]) -> str:
+    when = date_label(src.get("published"))
+    return f"• {src.get('publisher') or 'not recorded'} — {src.get('title') or src.get('id')}" + (
+        f" ({when})" if when else ""
+    )
+
+
+def node_label(row: dict[str, Any]) -> str:
+    kind = kind_of(row)
+    if kind == "event":
+        return f"{row.get('type') or 'event'}\n{date_label(row.get('date'), row.get('date_precision'))}"
+    if kind == "source":
+        return _short(str(row.get("publisher") or row["id"]))
+    return _short(str(row.get("name") or row["id"]))
+
+
+def node_title(row: dict[str, Any]) -> str:
+    """The tooltip: what it is, the summary, and the sources behind it (plain text)."""
+    kind = kind_of(row)
+    lines: list[str] = []
+    if kind == "event":
+        lines.append(f"{row.get('type')} · {date_label(row.get('date'), row.get('date_precision'))}"
+                     f" · {row.get('status')}")  # fmt: skip
+        lines.append(row["id"])
+    elif kind == "source":
+        lines.append(f"{row.get('publisher')} — {row.get('title')}")
+        lines.append(f"{row['id']} · published {date_label(row.get('published'))}")
+    else:
+        lines.append(f"{row.get('name')} ({kind})")
+        lines.append(row["id"])
+        if row.get("aliases"):
+            lines.append("Also: " + ", ".join(row["aliases"][:6]))
+    if row.get("summary"):
+        lines.append(str(row["summary"]))
+    sources = [s for s in row.get("sources") or [] if s and s.get("id")]
+    if sources:
+        lines.append("Sources:")
+        lines.extend(_cite(s) for s in sources[:6])
+        if len(sources) > 6:
+            lines.append(f"  … and {len(sources) - 6} more")
+    return "\n".join(lines)
+
+
+def edge_label(edge: dict[str, Any]) -> str:
+    rel = str(edge["type"]).lower().replace("_", " ")
+    if edge.get("role") and edge["type"] in {"PARTICIPATED_IN", "CONCERNS"}:
+        rel = f"{rel} ({edge['role']})"
+    when = date_label(edge.get("date"), edge.get("date_precision"))
+    return f"{rel}\n{when}" if when else rel
+
+
+def edge_title(edge: dict[str, Any]) -> str:
+    lines = [f"{edge['source']} —{edge['type']}→ {edge['target']}"]
+    if edge.get("role"):
+        lines.append(f"role: {edge['role']}")
+    if edge.get("date"):
+        lines.append(f"date: {date_label(edge.get('date'), edge.get('date_precision'))}"
+                     + (f" ({edge['date_precision']})" if edge.get("date_precision") else ""))  # fmt: skip
+    if edge.get("event_id"):
+        lines.append(f"event: {edge['event_id']}" +
+                     (f" · {edge['status']}" if edge.get("status") else ""))  # fmt: skip
+    if edge.get("sources"):
+        lines.append("Sources: " + ", ".join(edge["sources"]))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------- building blocks
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.iso_format() if hasattr(value, "iso_format") else str(value)
+
+
+def node_details(db: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Name, kind, summary and sources of each id (missing ids are left out)."""
+    if not ids:
+        return {}
+    rows = db.rows(NODE_DETAILS, {"ids": list(ids)})
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        row["earliest"], row["latest"] = _iso(row.get("earliest")), _iso(row.get("latest"))
+        out[row["id"]] = queries.jsonable(row)
+    return out
+
+
+def edges_among(db: Any, ids: Sequence[str], date_from: date | None = None,
+                date_to: date | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Every relationship between two of the ids (dated ones outside the range left out)."""
+    if not ids:
+        return []
+    rows = db.rows(EDGES_AMONG, {"ids": list(ids), "from": date_from, "to": date_to})
+    return [queries.jsonable(r) for r in rows]
+
+
+def cap_nodes(ordered: Sequence[str], kinds: dict[str, str], cap: int, criterion: str,
+              hint: str) -> tuple[list[str], str | None]:  # fmt: skip
+    """The first `cap` ids, and a notice naming what was left out and how to narrow."""
+    unique = list(dict.fromkeys(ordered))
+    if len(unique) <= cap:
+        return unique, None
+    kept, dropped = unique[:cap], unique[cap:]
+    counts = Counter(kinds.get(i, "other") for i in dropped)
+    what = ", ".join(f"{n} {k}" for k, n in counts.most_common())
+    notice = (f"Showing {cap} of {len(unique)} nodes (the node cap is {cap}). "
+              f"Left out {len(dropped)} {criterion}: {what}. To narrow: {hint}")  # fmt: skip
+    return kept, notice
+
+
+def build(title: str, ids: Sequence[str], details: dict[str, dict[str, Any]],
+          edges: Iterable[dict[str, Any]], *, total: int, cap: int, notice: str | None,
+          colors: dict[str, str] | None = None, status_legend: Sequence[str] = (),
+          emphasize: Iterable[str] = (), api_url: str | None = None,
+          links: Sequence[tuple[str, str]] = ()) -> GraphView:  # fmt: skip
+    """Put nodes and edges into a pyvis Network and take its JSON for our template."""
+    net = Network(directed=True, cdn_resources="local")
+    colors = colors or {}
+    big = set(emphasize)
+    kinds_seen: dict[str, None] = {}
+    for node_id in ids:
+        row = details.get(node_id)
+        if row is None:
+            continue
+        kind = kind_of(row)
+        color, shape = style_of(kind)
+        if node_id in colors:
+            color = colors[node_id]
+        else:
+            kinds_seen[kind] = None
+        extra: dict[str, Any] = {"kind": kind, "url": page_url(node_id, row)}
+        if node_id in big:
+            extra.update(size=28, borderWidth=3, font={"size": 16, "face": "sans-serif",
+                                                       "bold": True})  # fmt: skip
+        if kind == "event":
+            extra["size"] = 8
+        net.add_node(node_id, label=node_label(row), shape=shape, color=color,
+                     title=node_title(row), **extra)  # fmt: skip
+    present = set(net.get_nodes())
+    for i, edge in enumerate(edges):
+        if edge["source"] not in present or edge["target"] not in present:
+            continue
+        dashed = edge["type"] in {"PARTICIPATED_IN", "CONCERNS", "BASED_IN", "IN_JURISDICTION"}
+        net.add_edge(edge["source"], edge["target"], id=f"e{i}", label=edge_label(edge),
+                     title=edge_title(edge), relation=edge["type"], dashes=dashed)  # fmt: skip
+    net.set_options(json.dumps(options_for(len(net.nodes), len(net.edges))))
+    nodes, vis_edges, _heading, _height, _width, options = net.get_network_data()
+    legend = [LegendItem(k, style_of(k)[0], style_of(k)[1], k.replace("_", " "))
+              for k in kinds_seen]  # fmt: skip
+    legend += [LegendItem(s, STATUS_STYLE[s][0], "dot", STATUS_STYLE[s][1]) for s in status_legend]
+    return GraphView(title=title, nodes=nodes, edges=vis_edges, options=json.loads(options),
+                     legend=legend, total=total, cap=cap, notice=notice, api_url=api_url,
+                     links=list(links))  # fmt: skip
+
+
+def options_for(n_nodes: int, n_edges: int) -> dict[str, Any]:
+    """vis-network options; big graphs get a cheaper layout so they settle quickly."""
+    options = json.loads(json.dumps(OPTIONS))
+    if n_nodes > 60 or n_edges > 120:
+        options["layout"]["improvedLayout"] = False
+        options["edges"]["smooth"] = {"enabled": True, "type": "continuous"}
+        options["physics"]["stabilization"]["iterations"] = 150
+        options["physics"]["barnesHut"].update(gravitationalConstant=-6000, springLength=120)
+    return options
+
+
+def _entity(db: Any, entity_id: str, param: str = "id") -> dict[str, Any]:
+    if not ID_PATTERN.match(entity_id) or len(entity_id) > 200:
+        raise BadParameter(param, f"'{entity_id[:100]}' is not an id such as org:openai")
+    rows = db.rows(EXISTS, {"id": entity_id})
+    if not rows:
+        raise NotFound(f"No actor or instrument with id '{entity_id}'.",
+                       fix="search for it on the home page (/?q=...) to find its id.")  # fmt: skip
+    return rows[0]  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------------------------- the views
+
+
+def neighbourhood(db: Any, entity_id: str, depth: int, cap: int) -> GraphView:
+    """An entity and everything within `depth` steps (sources left out, shown in tooltips)."""
+    if depth not in NEIGHBOURHOOD:
+        raise BadParameter("depth", f"{depth} is not allowed; use 1 or 2")
+    center = _entity(db, entity_id)
+    rows = [r for r in db.rows(NEIGHBOURHOOD[depth], {"id": entity_id}) if r["id"]]
+    rows.sort(key=lambda r: (r["dist"], -r["degree"], r["id"]))
+    ordered = [entity_id, *(r["id"] for r in rows)]
+    details = node_details(db, ordered)
+    kinds = {i: kind_of(d) for i, d in details.items()}
+    hint = ("use depth=1." if depth == 2 else
+            "open the entity's page for the full list of its events and relationships.")  # fmt: skip
+    ids, notice = cap_nodes(ordered, kinds, cap, "(the farthest and least connected)", hint)
+    return build(f"Neighbourhood of {center['name']} (depth {depth})", ids, details,
+                 edges_among(db, ids), total=len(ordered), cap=cap, notice=notice,
+                 emphasize=[entity_id], api_url=f"/api/entities/{entity_id}",
+                 links=[(f"/entity/{entity_id}", f"{center['name']}: facts and sources")])  # fmt: skip
+
+
+def standing(relations: set[str], joined: str | None) -> str:
+    """Where an actor stands towards an agreement: joined > withdrew > holdout > declined > ..."""
+    if joined == "yes":
+        return "joined"
+    if joined == "uncertain":
+        return "joined_uncertain"
+    if "WITHDREW_FROM" in relations or "PARTY_TO" in relations:
+        return "withdrew"
+    if "PRESSED_TO_JOIN" in relations:
+        return "holdout"
+    if "DECLINED" in relations:
+        return "declined"
+    return "negotiating"
+
+
+def parties(db: Any, target_id: str, as_of: str | None, cap: int) -> GraphView:
+    """Who joined, negotiates, declined or holds out (pressed, not joined), optionally as of a day."""
+    target = _entity(db, target_id, "target")
+    raw = {"target": target_id, "as_of": as_of}
+    _, params, joined_rows = queries.run(db, "parties-to", raw)
+    joined = {r["actor_id"]: r["party_as_of"] for r in joined_rows}
+    rows = db.rows(STANDING, {"target": target_id, "as_of": params["as_of"]})
+    relations: dict[str, set[str]] = {}
+    pressers: dict[str, set[str]] = {}
+    edges: list[dict[str, Any]] = []
+    for row in rows:
+        row = queries.jsonable(row)
+        relations.setdefault(row["actor_id"], set()).add(row["relation"])
+        edges.append({"source": row["actor_id"], "target": target_id, "type": row["relation"],
+                      "date": row["date"], "date_precision": row["date_precision"],
+                      "event_id": row["event_id"], "status": row["status"],
+                      "sources": row["sources"]})  # fmt: skip
+        for presser in row["pressers"]:
+            pressers.setdefault(presser, set()).add(row["actor_id"])
+            edges.append({"source": presser, "target": row["actor_id"], "type": "PRESSED",
+                          "date": row["date"], "date_precision": row["date_precision"],
+                          "event_id": row["event_id"], "status": row["status"],
+                          "sources": row["sources"]})  # fmt: skip
+    for actor_id in joined:
+        relations.setdefault(actor_id, set()).add("PARTY_TO")
+    status = {a: standing(rels, joined.get(a)) for a, rels in relations.items()}
+    for presser in pressers:
+        status.setdefault(presser, "presser")
+    order = {"joined": 0, "joined_uncertain": 1, "holdout": 2, "negotiating": 3, "declined": 4,
+             "withdrew": 5, "presser": 6}  # fmt: skip
+    actors = sorted(status, key=lambda a: (order[status[a]], a))
+    ordered = [target_id, *actors]
+    details = node_details(db, ordered)
+    ids, notice = cap_nodes(ordered, status, cap, "(pressers and withdrawn parties last)",
+                            "set as_of to an earlier day.")  # fmt: skip
+    colors = {a: STATUS_STYLE[s][0] for a, s in status.items()}
+    seen = [s for s in STATUS_STYLE if s in {status[a] for a in ids if a in status}]
+    when = f" as of {params['as_of']}" if params["as_of"] else ""
+    query = urlencode({k: v for k, v in raw.items() if v})
+    return build(f"Parties to {target['name']}{when}", ids, details, edges, total=len(ordered),
+                 cap=cap, notice=notice, colors=colors, status_legend=seen,
+                 emphasize=[target_id], api_url=f"/api/queries/parties-to?{query}",
+                 links=[(f"/api/queries/holdouts?{urlencode({'target': target_id, 'kind': 'any', **({'as_of': as_of} if as_of else {})})}",
+                         "holdouts (JSON)"),
+                        (f"/entity/{target_id}", f"{target['name']}: facts and sources")])  # fmt: skip
+
+
+SKIP_KEYS = {"sources"}
+
+
+def ids_in(value: Any, prefixes: set[str], out: dict[str, None], key: str = "") -> None:
+    """Collect id-like strings (kind prefix, colon, slug) from query rows, skipping citations."""
+    if key in SKIP_KEYS:
+        return
+    if isinstance(value, str):
+        if ID_PATTERN.match(value) and value.split(":", 1)[0] in prefixes:
+            out[value] = None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            ids_in(v, prefixes, out, k)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            ids_in(v, prefixes, out, key)
+
+
+def id_prefixes() -> set[str]:
+    schema = load_schema()
+    return {p for t in schema.types.values() for p in t.prefixes()} | {"event", "src"}
+
+
+def from_rows(db: Any, title: str, rows: Sequence[dict[str, Any]], cap: int, hint: str,
+              api_url: str | None = None) -> GraphView:  # fmt: skip
+    """A graph of every record a result names, with the relationships among them."""
+    found: dict[str, None] = {}
+    ids_in(list(rows), id_prefixes(), found)
+    details = node_details(db, list(found))
+    ordered = [i for i in found if i in details]
+    kinds = {i: kind_of(d) for i, d in details.items()}
+    ids, notice = cap_nodes(ordered, kinds, cap, "(the last named in the result)", hint)
+    return build(title, ids, details, edges_among(db, ids), total=len(ordered), cap=cap,
+                 notice=notice, api_url=api_url)  # fmt: skip
+
+
+def parse_kinds(values: Sequence[str]) -> list[str] | None:
+    """kinds=lab,agency or repeated kinds=...; None means every actor and instrument kind."""
+    schema = load_schema()
+    allowed = [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds]
+    allowed += list(PSEUDO_KINDS)
+    wanted = [k.strip() for v in values for k in v.split(",") if k.strip()]
+    for kind in wanted:
+        if kind not in allowed:
+            raise BadParameter("kinds", f"'{kind[:50]}' is not a kind; use {', '.join(allowed)}")
+    return list(dict.fromkeys(wanted)) or None
+
+
+def all_kinds() -> list[str]:
+    schema = load_schema()
+    return [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds] + list(PSEUDO_KINDS)
+
+
+def whole(db: Any, kinds: list[str] | None, date_from: str | None, date_to: str | None,
+          cap: int) -> GraphView:  # fmt: skip
+    """Every actor and instrument of the kinds (and events, with kind 'event'), in a date range."""
+    start = _day("from", date_from)
+    end = _day("to", date_to)
+    if start and end and start > end:
+        raise BadParameter("from", f"{start} is after to={end}; swap them")
+    entity_kinds = [k for k in kinds if k not in PSEUDO_KINDS] if kinds else None
+    params = {"from": start, "to": end}
+    rows: list[dict[str, Any]] = []
+    if entity_kinds is None or entity_kinds:
+        rows += db.rows(WHOLE_ENTITIES, {**params, "kinds": entity_kinds})
+    if kinds and "event" in kinds:
+        rows += db.rows(WHOLE_EVENTS, params)
+    rows.sort(key=lambda r: (-r["degree"], r["id"]))
+    ordered = [r["id"] for r in rows]
+    kind_map = {r["id"]: r["kind"] for r in rows}
+    ids, notice = cap_nodes(ordered, kind_map, cap, "(the least connected)",
+                            "choose fewer kinds, or a shorter date range with from= and to=.")  # fmt: skip
+    details = node_details(db, ids)
+    label = ", ".join(kinds) if kinds else "all actors and instruments"
+    span = f" from {start or '…'} to {end or '…'}" if (start or end) else ""
+    return build(f"Graph: {label}{span}", ids, details, edges_among(db, ids, start, end),
+                 total=len(ordered), cap=cap, notice=notice)  # fmt: skip
+
+
+def _day(name: str, text: str | None) -> date | None:
+    if not text:
+        return None
+    if len(text) > 20:
+        raise BadParameter(name, "is not a date such as 2026-01-31")
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise BadParameter(name, str(exc)) from None
+
+
+def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView | None:
+    """Nodes and relationships a console query returned (None when it returned none)."""
+    found: dict[str, None] = {}
+    rels: list[dict[str, Any]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if {"labels", "properties"} <= value.keys() and isinstance(value.get("id"), str):
+                found[value["id"]] = None
+            elif {"type", "start", "end", "properties"} <= value.keys():
+                props = value.get("properties") or {}
+                rels.append({"source": value["start"], "target": value["end"],
+                             "type": value["type"], "role": props.get("role"),
+                             "date": props.get("date"),
+                             "date_precision": props.get("date_precision"),
+                             "event_id": props.get("event_id"), "status": props.get("status"),
+                             "sources": props.get("sources")})  # fmt: skip
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(list(rows))
+    for rel in rels:
+        found.setdefault(rel["source"], None)
+        found.setdefault(rel["target"], None)
+    if not found:
+        return None
+    details = node_details(db, [i for i in found if i])
+    ordered = [i for i in found if i in details]
+    kinds = {i: kind_of(d) for i, d in details.items()}
+    ids, notice = cap_nodes(ordered, kinds, cap, "(the last returned)",
+                            "add a LIMIT or a narrower WHERE clause.")  # fmt: skip
+    seen: set[tuple[str, str, str]] = set()
+    edges = []
+    for edge in [*rels, *edges_among(db, ids)]:
+        key = (edge["source"], edge["target"], edge["type"])
+        if key not in seen:
+            seen.add(key)
+            edges.append(edge)
+    return build("Nodes the query returned", ids, details, edges, total=len(ordered), cap=cap,
+                 notice=notice)  # fmt: skip
