@@ -15,7 +15,7 @@ _lock = threading.Lock()
 
 def get_settings(request: Request) -> Settings:
     """The app's settings object."""
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_db(request: Request) -> Database:
@@ -25,7 +25,7 @@ def get_db(request: Request) -> Database:
         with _lock:
             if getattr(state, "db", None) is None:
                 state.db = Database.connect(state.settings)
-    return state.db  # type: ignore[no-any-return]
+    return state.db
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

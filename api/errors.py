@@ -26,17 +26,27 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(GovGraphError)
     async def govgraph_error(request: Request, exc: GovGraphError) -> JSONResponse:
-        return error_response(exc.http_status, _code(exc), exc.message, fix=exc.fix,
-                              param=getattr(exc, "param", None),
-                              neo4j_code=getattr(exc, "neo4j_code", None))  # fmt: skip
+        return error_response(
+            exc.http_status,
+            _code(exc),
+            exc.message,
+            fix=exc.fix,
+            param=getattr(exc, "param", None),
+            neo4j_code=getattr(exc, "neo4j_code", None),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "invalid"}
         param = str(first["loc"][-1])
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
-        return error_response(422, "bad_parameter", f"parameter '{param}': {detail}",
-                              fix="correct the parameter named above (see /docs).", param=param)  # fmt: skip
+        return error_response(
+            422,
+            "bad_parameter",
+            f"parameter '{param}': {detail}",
+            fix="correct the parameter named above (see /docs).",
+            param=param,
+        )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -67,22 +67,41 @@ PSEUDO_KINDS = ("event",)
 MAX_LABEL = 32
 
 OPTIONS: dict[str, Any] = {
-    "nodes": {"size": 16, "borderWidth": 1, "font": {"size": 13, "face": "sans-serif"},
-              "shapeProperties": {"interpolation": False}},
-    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-              "font": {"size": 10, "align": "middle", "color": "#333", "strokeWidth": 3},
-              "color": {"color": "#9aa5b1", "highlight": "#1f2933", "hover": "#1f2933"},
-              "smooth": {"enabled": True, "type": "dynamic"}, "width": 1},
-    "physics": {"enabled": True, "solver": "barnesHut",
-                "barnesHut": {"gravitationalConstant": -4000, "centralGravity": 0.3,
-                              "springLength": 140, "springConstant": 0.04, "damping": 0.3,
-                              "avoidOverlap": 0.2},
-                "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50,
-                                  "fit": True}, "minVelocity": 1},
-    "interaction": {"hover": True, "tooltipDelay": 120, "keyboard": {"enabled": True,
-                    "bindToWindow": False}, "multiselect": False},
+    "nodes": {
+        "size": 16,
+        "borderWidth": 1,
+        "font": {"size": 13, "face": "sans-serif"},
+        "shapeProperties": {"interpolation": False},
+    },
+    "edges": {
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        "font": {"size": 10, "align": "middle", "color": "#333", "strokeWidth": 3},
+        "color": {"color": "#9aa5b1", "highlight": "#1f2933", "hover": "#1f2933"},
+        "smooth": {"enabled": True, "type": "dynamic"},
+        "width": 1,
+    },
+    "physics": {
+        "enabled": True,
+        "solver": "barnesHut",
+        "barnesHut": {
+            "gravitationalConstant": -4000,
+            "centralGravity": 0.3,
+            "springLength": 140,
+            "springConstant": 0.04,
+            "damping": 0.3,
+            "avoidOverlap": 0.2,
+        },
+        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
+        "minVelocity": 1,
+    },
+    "interaction": {
+        "hover": True,
+        "tooltipDelay": 120,
+        "keyboard": {"enabled": True, "bindToWindow": False},
+        "multiselect": False,
+    },
     "layout": {"randomSeed": 7, "improvedLayout": True},
-}  # fmt: skip
+}
 
 NODE_DETAILS = """
 UNWIND $ids AS nid
@@ -96,9 +115,10 @@ CALL (nid) {
 CALL (n) {
   OPTIONAL MATCH (n)-[sf:SOURCED_FROM]->(s:Source)
   WITH s, sf ORDER BY sf.ord, s.id
-  RETURN collect(s {.id, .publisher, .title, .published}) AS sources
+  WITH collect(s {.id, .publisher, .title, .published}) AS cited
+  RETURN cited[..6] AS sources, size(cited) AS source_count
 }
-RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels, n.kind AS kind,
+RETURN n.id AS id, source_count, [l IN labels(n) WHERE l <> 'Entity'] AS labels, n.kind AS kind,
        n.name AS name, n.aliases AS aliases, n.type AS type, n.date AS date,
        n.date_precision AS date_precision, n.date_earliest AS earliest,
        n.date_latest AS latest, n.summary AS summary, n.status AS status,
@@ -148,7 +168,8 @@ WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
 RETURN e.id AS id, 'event' AS kind, COUNT { (e)-[:!SOURCED_FROM&!CITES]-() } AS degree
 """
 STANDING = """
-MATCH (t:Entity {id: $target})<-[r:PARTY_TO|DECLINED|NEGOTIATING|WITHDREW_FROM|PRESSED_TO_JOIN]-(a:Actor)
+MATCH (t:Entity {id: $target})
+      <-[r:PARTY_TO|DECLINED|NEGOTIATING|WITHDREW_FROM|PRESSED_TO_JOIN]-(a:Actor)
 WHERE $as_of IS NULL OR r.date_earliest IS NULL OR r.date_earliest <= $as_of
 OPTIONAL MATCH (p:Actor)-[pr:PRESSED {event_id: r.event_id}]->(a)
 RETURN a.id AS actor_id, type(r) AS relation, r.date AS date,
@@ -194,16 +215,22 @@ class GraphView:
 
     def public(self) -> dict[str, Any]:
         """The JSON form of a graph page (its ?format=json)."""
-        return {"title": self.title, **self.spec(), "shown": self.shown, "total": self.total,
-                "cap": self.cap, "notice": self.notice,
-                "legend": [vars(item) for item in self.legend]}  # fmt: skip
+        return {
+            "title": self.title,
+            **self.spec(),
+            "shown": self.shown,
+            "total": self.total,
+            "cap": self.cap,
+            "notice": self.notice,
+            "legend": [vars(item) for item in self.legend],
+        }
 
 
 # ---------------------------------------------------------------------------------- formatting
 
 
 def date_label(text: str | None, precision: str | None = None) -> str:
-    """A date at the precision it is known: 2025-06-03, 2026-06, 2026, 2026-06 – 2026-11-29."""
+    """A date at the precision it is known: 2025-06-03, 2026-06, 2026, 2026-06 to 2026-11-29."""
     if not text:
         return ""
     if text == "unknown" or precision == "unknown":
@@ -214,7 +241,7 @@ def date_label(text: str | None, precision: str | None = None) -> str:
             return f"by {end}"
         if end == "..":
             return f"from {start}"
-        return f"{start} – {end}"
+        return f"{start} to {end}"
     return text
 
 
@@ -256,7 +283,8 @@ def _cite(src: dict[str, Any]) -> str:
 def node_label(row: dict[str, Any]) -> str:
     kind = kind_of(row)
     if kind == "event":
-        return f"{row.get('type') or 'event'}\n{date_label(row.get('date'), row.get('date_precision'))}"
+        when = date_label(row.get("date"), row.get("date_precision"))
+        return f"{row.get('type') or 'event'}\n{when}"
     if kind == "source":
         return _short(str(row.get("publisher") or row["id"]))
     return _short(str(row.get("name") or row["id"]))
@@ -267,8 +295,10 @@ def node_title(row: dict[str, Any]) -> str:
     kind = kind_of(row)
     lines: list[str] = []
     if kind == "event":
-        lines.append(f"{row.get('type')} · {date_label(row.get('date'), row.get('date_precision'))}"
-                     f" · {row.get('status')}")  # fmt: skip
+        lines.append(
+            f"{row.get('type')} · {date_label(row.get('date'), row.get('date_precision'))}"
+            f" · {row.get('status')}"
+        )
         lines.append(row["id"])
     elif kind == "source":
         lines.append(f"{row.get('publisher')} — {row.get('title')}")
@@ -284,8 +314,9 @@ def node_title(row: dict[str, Any]) -> str:
     if sources:
         lines.append("Sources:")
         lines.extend(_cite(s) for s in sources[:6])
-        if len(sources) > 6:
-            lines.append(f"  … and {len(sources) - 6} more")
+        more = max(int(row.get("source_count") or 0), len(sources)) - min(len(sources), 6)
+        if more > 0:
+            lines.append(f"  … and {more} more")
     return "\n".join(lines)
 
 
@@ -302,11 +333,14 @@ def edge_title(edge: dict[str, Any]) -> str:
     if edge.get("role"):
         lines.append(f"role: {edge['role']}")
     if edge.get("date"):
-        lines.append(f"date: {date_label(edge.get('date'), edge.get('date_precision'))}"
-                     + (f" ({edge['date_precision']})" if edge.get("date_precision") else ""))  # fmt: skip
+        lines.append(
+            f"date: {date_label(edge.get('date'), edge.get('date_precision'))}"
+            + (f" ({edge['date_precision']})" if edge.get("date_precision") else "")
+        )
     if edge.get("event_id"):
-        lines.append(f"event: {edge['event_id']}" +
-                     (f" · {edge['status']}" if edge.get("status") else ""))  # fmt: skip
+        lines.append(
+            f"event: {edge['event_id']}" + (f" · {edge['status']}" if edge.get("status") else "")
+        )
     if edge.get("sources"):
         lines.append("Sources: " + ", ".join(edge["sources"]))
     return "\n".join(lines)
@@ -333,8 +367,9 @@ def node_details(db: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def edges_among(db: Any, ids: Sequence[str], date_from: date | None = None,
-                date_to: date | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def edges_among(
+    db: Any, ids: Sequence[str], date_from: date | None = None, date_to: date | None = None
+) -> list[dict[str, Any]]:
     """Every relationship between two of the ids (dated ones outside the range left out)."""
     if not ids:
         return []
@@ -342,8 +377,9 @@ def edges_among(db: Any, ids: Sequence[str], date_from: date | None = None,
     return [queries.jsonable(r) for r in rows]
 
 
-def cap_nodes(ordered: Sequence[str], kinds: dict[str, str], cap: int, criterion: str,
-              hint: str) -> tuple[list[str], str | None]:  # fmt: skip
+def cap_nodes(
+    ordered: Sequence[str], kinds: dict[str, str], cap: int, criterion: str, hint: str
+) -> tuple[list[str], str | None]:
     """The first `cap` ids, and a notice naming what was left out and how to narrow."""
     unique = list(dict.fromkeys(ordered))
     if len(unique) <= cap:
@@ -351,16 +387,28 @@ def cap_nodes(ordered: Sequence[str], kinds: dict[str, str], cap: int, criterion
     kept, dropped = unique[:cap], unique[cap:]
     counts = Counter(kinds.get(i, "other") for i in dropped)
     what = ", ".join(f"{n} {k}" for k, n in counts.most_common())
-    notice = (f"Showing {cap} of {len(unique)} nodes (the node cap is {cap}). "
-              f"Left out {len(dropped)} {criterion}: {what}. To narrow: {hint}")  # fmt: skip
+    notice = (
+        f"Showing {cap} of {len(unique)} nodes (the node cap is {cap}). "
+        f"Left out {len(dropped)} {criterion}: {what}. To narrow: {hint}"
+    )
     return kept, notice
 
 
-def build(title: str, ids: Sequence[str], details: dict[str, dict[str, Any]],
-          edges: Iterable[dict[str, Any]], *, total: int, cap: int, notice: str | None,
-          colors: dict[str, str] | None = None, status_legend: Sequence[str] = (),
-          emphasize: Iterable[str] = (), api_url: str | None = None,
-          links: Sequence[tuple[str, str]] = ()) -> GraphView:  # fmt: skip
+def build(
+    title: str,
+    ids: Sequence[str],
+    details: dict[str, dict[str, Any]],
+    edges: Iterable[dict[str, Any]],
+    *,
+    total: int,
+    cap: int,
+    notice: str | None,
+    colors: dict[str, str] | None = None,
+    status_legend: Sequence[str] = (),
+    emphasize: Iterable[str] = (),
+    api_url: str | None = None,
+    links: Sequence[tuple[str, str]] = (),
+) -> GraphView:
     """Put nodes and edges into a pyvis Network and take its JSON for our template."""
     net = Network(directed=True, cdn_resources="local")
     colors = colors or {}
@@ -378,27 +426,46 @@ def build(title: str, ids: Sequence[str], details: dict[str, dict[str, Any]],
             kinds_seen[kind] = None
         extra: dict[str, Any] = {"kind": kind, "url": page_url(node_id, row)}
         if node_id in big:
-            extra.update(size=28, borderWidth=3, font={"size": 16, "face": "sans-serif",
-                                                       "bold": True})  # fmt: skip
+            extra.update(
+                size=28, borderWidth=3, font={"size": 16, "face": "sans-serif", "bold": True}
+            )
         if kind == "event":
             extra["size"] = 8
-        net.add_node(node_id, label=node_label(row), shape=shape, color=color,
-                     title=node_title(row), **extra)  # fmt: skip
+        net.add_node(
+            node_id, label=node_label(row), shape=shape, color=color, title=node_title(row), **extra
+        )
     present = set(net.get_nodes())
     for i, edge in enumerate(edges):
         if edge["source"] not in present or edge["target"] not in present:
             continue
         dashed = edge["type"] in {"PARTICIPATED_IN", "CONCERNS", "BASED_IN", "IN_JURISDICTION"}
-        net.add_edge(edge["source"], edge["target"], id=f"e{i}", label=edge_label(edge),
-                     title=edge_title(edge), relation=edge["type"], dashes=dashed)  # fmt: skip
+        net.add_edge(
+            edge["source"],
+            edge["target"],
+            id=f"e{i}",
+            label=edge_label(edge),
+            title=edge_title(edge),
+            relation=edge["type"],
+            dashes=dashed,
+        )
     net.set_options(json.dumps(options_for(len(net.nodes), len(net.edges))))
     nodes, vis_edges, _heading, _height, _width, options = net.get_network_data()
-    legend = [LegendItem(k, style_of(k)[0], style_of(k)[1], k.replace("_", " "))
-              for k in kinds_seen]  # fmt: skip
+    legend = [
+        LegendItem(k, style_of(k)[0], style_of(k)[1], k.replace("_", " ")) for k in kinds_seen
+    ]
     legend += [LegendItem(s, STATUS_STYLE[s][0], "dot", STATUS_STYLE[s][1]) for s in status_legend]
-    return GraphView(title=title, nodes=nodes, edges=vis_edges, options=json.loads(options),
-                     legend=legend, total=total, cap=cap, notice=notice, api_url=api_url,
-                     links=list(links))  # fmt: skip
+    return GraphView(
+        title=title,
+        nodes=nodes,
+        edges=vis_edges,
+        options=json.loads(options),
+        legend=legend,
+        total=total,
+        cap=cap,
+        notice=notice,
+        api_url=api_url,
+        links=list(links),
+    )
 
 
 def options_for(n_nodes: int, n_edges: int) -> dict[str, Any]:
@@ -407,7 +474,7 @@ def options_for(n_nodes: int, n_edges: int) -> dict[str, Any]:
     if n_nodes > 60 or n_edges > 120:
         options["layout"]["improvedLayout"] = False
         options["edges"]["smooth"] = {"enabled": True, "type": "continuous"}
-        options["physics"]["stabilization"]["iterations"] = 150
+        options["physics"]["stabilization"]["iterations"] = 150 if n_nodes <= 150 else 100
         options["physics"]["barnesHut"].update(gravitationalConstant=-6000, springLength=120)
     return options
 
@@ -417,8 +484,10 @@ def _entity(db: Any, entity_id: str, param: str = "id") -> dict[str, Any]:
         raise BadParameter(param, f"'{entity_id[:100]}' is not an id such as org:openai")
     rows = db.rows(EXISTS, {"id": entity_id})
     if not rows:
-        raise NotFound(f"No actor or instrument with id '{entity_id}'.",
-                       fix="search for it on the home page (/?q=...) to find its id.")  # fmt: skip
+        raise NotFound(
+            f"No actor or instrument with id '{entity_id}'.",
+            fix="search for it on the home page (/?q=...) to find its id.",
+        )
     return rows[0]  # type: ignore[no-any-return]
 
 
@@ -435,13 +504,24 @@ def neighbourhood(db: Any, entity_id: str, depth: int, cap: int) -> GraphView:
     ordered = [entity_id, *(r["id"] for r in rows)]
     details = node_details(db, ordered)
     kinds = {i: kind_of(d) for i, d in details.items()}
-    hint = ("use depth=1." if depth == 2 else
-            "open the entity's page for the full list of its events and relationships.")  # fmt: skip
+    hint = (
+        "use depth=1."
+        if depth == 2
+        else "open the entity's page for the full list of its events and relationships."
+    )
     ids, notice = cap_nodes(ordered, kinds, cap, "(the farthest and least connected)", hint)
-    return build(f"Neighbourhood of {center['name']} (depth {depth})", ids, details,
-                 edges_among(db, ids), total=len(ordered), cap=cap, notice=notice,
-                 emphasize=[entity_id], api_url=f"/api/entities/{entity_id}",
-                 links=[(f"/entity/{entity_id}", f"{center['name']}: facts and sources")])  # fmt: skip
+    return build(
+        f"Neighbourhood of {center['name']} (depth {depth})",
+        ids,
+        details,
+        edges_among(db, ids),
+        total=len(ordered),
+        cap=cap,
+        notice=notice,
+        emphasize=[entity_id],
+        api_url=f"/api/entities/{entity_id}",
+        links=[(f"/entity/{entity_id}", f"{center['name']}: facts and sources")],
+    )
 
 
 def standing(relations: set[str], joined: str | None) -> str:
@@ -460,7 +540,7 @@ def standing(relations: set[str], joined: str | None) -> str:
 
 
 def parties(db: Any, target_id: str, as_of: str | None, cap: int) -> GraphView:
-    """Who joined, negotiates, declined or holds out (pressed, not joined), optionally as of a day."""
+    """Who joined, negotiates, declined or holds out (pressed, not joined), maybe as of a day."""
     target = _entity(db, target_id, "target")
     raw = {"target": target_id, "as_of": as_of}
     _, params, joined_rows = queries.run(db, "parties-to", raw)
@@ -472,38 +552,80 @@ def parties(db: Any, target_id: str, as_of: str | None, cap: int) -> GraphView:
     for row in rows:
         row = queries.jsonable(row)
         relations.setdefault(row["actor_id"], set()).add(row["relation"])
-        edges.append({"source": row["actor_id"], "target": target_id, "type": row["relation"],
-                      "date": row["date"], "date_precision": row["date_precision"],
-                      "event_id": row["event_id"], "status": row["status"],
-                      "sources": row["sources"]})  # fmt: skip
+        edges.append(
+            {
+                "source": row["actor_id"],
+                "target": target_id,
+                "type": row["relation"],
+                "date": row["date"],
+                "date_precision": row["date_precision"],
+                "event_id": row["event_id"],
+                "status": row["status"],
+                "sources": row["sources"],
+            }
+        )
         for presser in row["pressers"]:
             pressers.setdefault(presser, set()).add(row["actor_id"])
-            edges.append({"source": presser, "target": row["actor_id"], "type": "PRESSED",
-                          "date": row["date"], "date_precision": row["date_precision"],
-                          "event_id": row["event_id"], "status": row["status"],
-                          "sources": row["sources"]})  # fmt: skip
+            edges.append(
+                {
+                    "source": presser,
+                    "target": row["actor_id"],
+                    "type": "PRESSED",
+                    "date": row["date"],
+                    "date_precision": row["date_precision"],
+                    "event_id": row["event_id"],
+                    "status": row["status"],
+                    "sources": row["sources"],
+                }
+            )
     for actor_id in joined:
         relations.setdefault(actor_id, set()).add("PARTY_TO")
     status = {a: standing(rels, joined.get(a)) for a, rels in relations.items()}
     for presser in pressers:
         status.setdefault(presser, "presser")
-    order = {"joined": 0, "joined_uncertain": 1, "holdout": 2, "negotiating": 3, "declined": 4,
-             "withdrew": 5, "presser": 6}  # fmt: skip
+    order = {
+        "joined": 0,
+        "joined_uncertain": 1,
+        "holdout": 2,
+        "negotiating": 3,
+        "declined": 4,
+        "withdrew": 5,
+        "presser": 6,
+    }
     actors = sorted(status, key=lambda a: (order[status[a]], a))
     ordered = [target_id, *actors]
     details = node_details(db, ordered)
-    ids, notice = cap_nodes(ordered, status, cap, "(pressers and withdrawn parties last)",
-                            "set as_of to an earlier day.")  # fmt: skip
+    ids, notice = cap_nodes(
+        ordered,
+        status,
+        cap,
+        "(pressers and withdrawn parties last)",
+        "set as_of to an earlier day.",
+    )
     colors = {a: STATUS_STYLE[s][0] for a, s in status.items()}
     seen = [s for s in STATUS_STYLE if s in {status[a] for a in ids if a in status}]
     when = f" as of {params['as_of']}" if params["as_of"] else ""
     query = urlencode({k: v for k, v in raw.items() if v})
-    return build(f"Parties to {target['name']}{when}", ids, details, edges, total=len(ordered),
-                 cap=cap, notice=notice, colors=colors, status_legend=seen,
-                 emphasize=[target_id], api_url=f"/api/queries/parties-to?{query}",
-                 links=[(f"/api/queries/holdouts?{urlencode({'target': target_id, 'kind': 'any', **({'as_of': as_of} if as_of else {})})}",
-                         "holdouts (JSON)"),
-                        (f"/entity/{target_id}", f"{target['name']}: facts and sources")])  # fmt: skip
+    holdouts = urlencode(
+        {"target": target_id, "kind": "any", **({"as_of": as_of} if as_of else {})}
+    )
+    return build(
+        f"Parties to {target['name']}{when}",
+        ids,
+        details,
+        edges,
+        total=len(ordered),
+        cap=cap,
+        notice=notice,
+        colors=colors,
+        status_legend=seen,
+        emphasize=[target_id],
+        api_url=f"/api/queries/parties-to?{query}",
+        links=[
+            (f"/api/queries/holdouts?{holdouts}", "holdouts (JSON)"),
+            (f"/entity/{target_id}", f"{target['name']}: facts and sources"),
+        ],
+    )
 
 
 SKIP_KEYS = {"sources"}
@@ -529,8 +651,14 @@ def id_prefixes() -> set[str]:
     return {p for t in schema.types.values() for p in t.prefixes()} | {"event", "src"}
 
 
-def from_rows(db: Any, title: str, rows: Sequence[dict[str, Any]], cap: int, hint: str,
-              api_url: str | None = None) -> GraphView:  # fmt: skip
+def from_rows(
+    db: Any,
+    title: str,
+    rows: Sequence[dict[str, Any]],
+    cap: int,
+    hint: str,
+    api_url: str | None = None,
+) -> GraphView:
     """A graph of every record a result names, with the relationships among them."""
     found: dict[str, None] = {}
     ids_in(list(rows), id_prefixes(), found)
@@ -538,8 +666,16 @@ def from_rows(db: Any, title: str, rows: Sequence[dict[str, Any]], cap: int, hin
     ordered = [i for i in found if i in details]
     kinds = {i: kind_of(d) for i, d in details.items()}
     ids, notice = cap_nodes(ordered, kinds, cap, "(the last named in the result)", hint)
-    return build(title, ids, details, edges_among(db, ids), total=len(ordered), cap=cap,
-                 notice=notice, api_url=api_url)  # fmt: skip
+    return build(
+        title,
+        ids,
+        details,
+        edges_among(db, ids),
+        total=len(ordered),
+        cap=cap,
+        notice=notice,
+        api_url=api_url,
+    )
 
 
 def parse_kinds(values: Sequence[str]) -> list[str] | None:
@@ -556,11 +692,14 @@ def parse_kinds(values: Sequence[str]) -> list[str] | None:
 
 def all_kinds() -> list[str]:
     schema = load_schema()
-    return [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds] + list(PSEUDO_KINDS)
+    return [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds] + list(
+        PSEUDO_KINDS
+    )
 
 
-def whole(db: Any, kinds: list[str] | None, date_from: str | None, date_to: str | None,
-          cap: int) -> GraphView:  # fmt: skip
+def whole(
+    db: Any, kinds: list[str] | None, date_from: str | None, date_to: str | None, cap: int
+) -> GraphView:
     """Every actor and instrument of the kinds (and events, with kind 'event'), in a date range."""
     start = _day("from", date_from)
     end = _day("to", date_to)
@@ -576,13 +715,25 @@ def whole(db: Any, kinds: list[str] | None, date_from: str | None, date_to: str 
     rows.sort(key=lambda r: (-r["degree"], r["id"]))
     ordered = [r["id"] for r in rows]
     kind_map = {r["id"]: r["kind"] for r in rows}
-    ids, notice = cap_nodes(ordered, kind_map, cap, "(the least connected)",
-                            "choose fewer kinds, or a shorter date range with from= and to=.")  # fmt: skip
+    ids, notice = cap_nodes(
+        ordered,
+        kind_map,
+        cap,
+        "(the least connected)",
+        "choose fewer kinds, or a shorter date range with from= and to=.",
+    )
     details = node_details(db, ids)
     label = ", ".join(kinds) if kinds else "all actors and instruments"
     span = f" from {start or '…'} to {end or '…'}" if (start or end) else ""
-    return build(f"Graph: {label}{span}", ids, details, edges_among(db, ids, start, end),
-                 total=len(ordered), cap=cap, notice=notice)  # fmt: skip
+    return build(
+        f"Graph: {label}{span}",
+        ids,
+        details,
+        edges_among(db, ids, start, end),
+        total=len(ordered),
+        cap=cap,
+        notice=notice,
+    )
 
 
 def _day(name: str, text: str | None) -> date | None:
@@ -607,12 +758,19 @@ def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView
                 found[value["id"]] = None
             elif {"type", "start", "end", "properties"} <= value.keys():
                 props = value.get("properties") or {}
-                rels.append({"source": value["start"], "target": value["end"],
-                             "type": value["type"], "role": props.get("role"),
-                             "date": props.get("date"),
-                             "date_precision": props.get("date_precision"),
-                             "event_id": props.get("event_id"), "status": props.get("status"),
-                             "sources": props.get("sources")})  # fmt: skip
+                rels.append(
+                    {
+                        "source": value["start"],
+                        "target": value["end"],
+                        "type": value["type"],
+                        "role": props.get("role"),
+                        "date": props.get("date"),
+                        "date_precision": props.get("date_precision"),
+                        "event_id": props.get("event_id"),
+                        "status": props.get("status"),
+                        "sources": props.get("sources"),
+                    }
+                )
             for v in value.values():
                 walk(v)
         elif isinstance(value, list):
@@ -628,8 +786,9 @@ def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView
     details = node_details(db, [i for i in found if i])
     ordered = [i for i in found if i in details]
     kinds = {i: kind_of(d) for i, d in details.items()}
-    ids, notice = cap_nodes(ordered, kinds, cap, "(the last returned)",
-                            "add a LIMIT or a narrower WHERE clause.")  # fmt: skip
+    ids, notice = cap_nodes(
+        ordered, kinds, cap, "(the last returned)", "add a LIMIT or a narrower WHERE clause."
+    )
     seen: set[tuple[str, str, str]] = set()
     edges = []
     for edge in [*rels, *edges_among(db, ids)]:
@@ -637,5 +796,6 @@ def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView
         if key not in seen:
             seen.add(key)
             edges.append(edge)
-    return build("Nodes the query returned", ids, details, edges, total=len(ordered), cap=cap,
-                 notice=notice)  # fmt: skip
+    return build(
+        "Nodes the query returned", ids, details, edges, total=len(ordered), cap=cap, notice=notice
+    )

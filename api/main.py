@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if getattr(app.state, "db", None) is not None:
             app.state.db.close()
+            app.state.db = None
 
     app = FastAPI(title="govgraph", version=__version__, lifespan=lifespan,
                   description="Who agreed to what, when, and according to whom: a sourced "

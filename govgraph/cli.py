@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -19,8 +19,11 @@ from graph.db import connection_info
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-app = typer.Typer(help="govgraph: a sourced knowledge graph of AI governance.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="govgraph: a sourced knowledge graph of AI governance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Run and inspect the local Neo4j server.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 out = Console(emoji=False, soft_wrap=True)
@@ -57,7 +60,9 @@ def db_start() -> None:
     if info.already_running:
         out.print(f"Neo4j is already running at {info.uri} (pid {info.pid})")
     else:
-        out.print(f"Neo4j {info.version} ready at {info.uri} in {info.seconds:.1f} s (pid {info.pid})")
+        out.print(
+            f"Neo4j {info.version} ready at {info.uri} in {info.seconds:.1f} s (pid {info.pid})"
+        )
 
 
 @db_app.command("stop")
@@ -77,8 +82,13 @@ def db_status(as_json: bool = typer.Option(False, "--json", help="Machine-readab
         from graph.db import Database
 
         with Database.connect(settings) as db:
-            info = {"running": True, "uri": settings.neo4j_uri, "pid": None,
-                    "version": db.version(), "external": True}  # fmt: skip
+            info: dict[str, object] = {
+                "running": True,
+                "uri": settings.neo4j_uri,
+                "pid": None,
+                "version": db.version(),
+                "external": True,
+            }
     else:
         info = {**server.status(settings).to_dict(), "external": False}
         for key in ("already_running", "seconds"):
@@ -147,10 +157,13 @@ def ingest_cmd(
     with Database.connect(settings) as db, Progress(console=err, transient=True) as bar:
         task = bar.add_task("Writing", total=None)
         report = ingest(
-            db, dataset, prune=prune, batch_size=settings.batch_size,
+            db,
+            dataset,
+            prune=prune,
+            batch_size=settings.batch_size,
             progress=lambda n: bar.advance(task, n),
             on_total=lambda n: bar.update(task, total=n),
-        )  # fmt: skip
+        )
     table = Table("type", "created", "updated", "unchanged", "removed", title="Ingest")
     for name, c in report.types.items():
         removed = f"{c.pruned} pruned" if c.pruned else str(len(c.removed))
@@ -159,8 +172,10 @@ def ingest_cmd(
     out.print(f"{report.shortcuts} derived relationships written")
     stale = [i for c in report.types.values() if not c.pruned for i in c.removed]
     if stale:
-        out.print(f"{len(stale)} record(s) in the graph are no longer in the input "
-                  f"(first: {', '.join(stale[:5])}); run with --prune to delete them.")  # fmt: skip
+        out.print(
+            f"{len(stale)} record(s) in the graph are no longer in the input "
+            f"(first: {', '.join(stale[:5])}); run with --prune to delete them."
+        )
 
 
 @db_app.command("provision")
@@ -172,17 +187,28 @@ def db_provision() -> None:
     with out.status(f"Fetching Neo4j {server.NEO4J_VERSION} from Maven Central…"):
         secs = server.provision(settings)
     paths = server.ServerPaths.of(settings)
-    out.print(f"Neo4j {server.NEO4J_VERSION} " + (f"provisioned in {secs:.1f} s" if secs
-              else "already provisioned") + f" at {paths.lib}")  # fmt: skip
+    out.print(
+        f"Neo4j {server.NEO4J_VERSION} "
+        + (f"provisioned in {secs:.1f} s" if secs else "already provisioned")
+        + f" at {paths.lib}"
+    )
 
 
 @app.command("queries")
 @edge
-def queries_cmd() -> None:
+def queries_cmd(
+    docs: bool = typer.Option(False, "--docs", help="Write docs/queries.md instead."),
+) -> None:
     """List the named queries and their parameters."""
     from rich.table import Table
 
     import queries
+    from govgraph import PROJECT_ROOT
+
+    if docs:
+        (PROJECT_ROOT / "docs" / "queries.md").write_text(queries.render_markdown())
+        out.print("Wrote docs/queries.md")
+        return
 
     table = Table("name", "title", "parameters")
     for q in queries.registry().values():
@@ -225,8 +251,12 @@ def query_cmd(
 
         table = Table(*(rows[0].keys() if rows else ["(no rows)"]))
         for row in rows:
-            table.add_row(*(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict))
-                            else str(v) for v in row.values()))  # fmt: skip
+            table.add_row(
+                *(
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
+                    for v in row.values()
+                )
+            )
         out.print(table)
         out.print(f"{len(rows)} row(s)")
 
@@ -261,8 +291,10 @@ def export_cmd(
     counts = ", ".join(f"{len(v)} {k.lower()}s" for k, v in result.records.items())
     out.print(f"Exported {counts} to {len(files)} file(s) in {out_dir}")
     for name, props in result.ignored.items():
-        err.print(f"[yellow]warning:[/] {name} nodes carry undeclared properties, not exported: "
-                  f"{', '.join(sorted(props))}")  # fmt: skip
+        err.print(
+            f"[yellow]warning:[/] {name} nodes carry undeclared properties, not exported: "
+            f"{', '.join(sorted(props))}"
+        )
 
 
 @app.command("docs")

@@ -65,13 +65,13 @@ def parse_fuzzy(text: object) -> FuzzyDate:
     if text == UNKNOWN:
         return FuzzyDate(text, "unknown", None, None)
     if "/" not in text:
-        precision, lo, hi = _point(text)
-        return FuzzyDate(text, precision, lo, hi)
+        precision, day_lo, day_hi = _point(text)
+        return FuzzyDate(text, precision, day_lo, day_hi)
     start, _, end = text.partition("/")
     if start == OPEN and end == OPEN:
         raise ValueError("'../..' says nothing; write 'unknown'")
-    lo = None if start == OPEN else _point(start)[1]
-    hi = None if end == OPEN else _point(end)[2]
+    lo: date | None = None if start == OPEN else _point(start)[1]
+    hi: date | None = None if end == OPEN else _point(end)[2]
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"range '{text}' ends before it starts; swap the two sides")
     return FuzzyDate(text, "range", lo, hi)

@@ -35,8 +35,11 @@ class ConnectionInfo:
 
     def env_lines(self) -> list[str]:
         """Shell lines a user can eval to point other tools at this server."""
-        lines = [f"NEO4J_URI={self.uri}", f"NEO4J_USER={self.user}",
-                 f"NEO4J_PASSWORD={self.password}"]  # fmt: skip
+        lines = [
+            f"NEO4J_URI={self.uri}",
+            f"NEO4J_USER={self.user}",
+            f"NEO4J_PASSWORD={self.password}",
+        ]
         if self.database:
             lines.append(f"NEO4J_DATABASE={self.database}")
         return [f"export {_shell_quote(line)}" for line in lines]
@@ -56,9 +59,12 @@ def connection_info(settings: Settings) -> ConnectionInfo:
                 fix="set NEO4J_PASSWORD to that server's password.",
             )
         return ConnectionInfo(
-            str(settings.neo4j_uri), settings.neo4j_user,
-            settings.neo4j_password.get_secret_value(), settings.neo4j_database, local=False,
-        )  # fmt: skip
+            str(settings.neo4j_uri),
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+            local=False,
+        )
     live = server.running_pid(settings)
     if not live:
         raise ConnectionFailed(
@@ -67,9 +73,12 @@ def connection_info(settings: Settings) -> ConnectionInfo:
         )
     paths = server.ServerPaths.of(settings)
     return ConnectionInfo(
-        f"bolt://127.0.0.1:{live[1]}", "neo4j", server.read_password(paths),
-        settings.neo4j_database, local=True,
-    )  # fmt: skip
+        f"bolt://127.0.0.1:{live[1]}",
+        "neo4j",
+        server.read_password(paths),
+        settings.neo4j_database,
+        local=True,
+    )
 
 
 class Database:
@@ -79,13 +88,17 @@ class Database:
         self.info = info
         try:
             self.driver: Driver = GraphDatabase.driver(
-                info.uri, auth=(info.user, info.password),
-                max_connection_pool_size=64, connection_acquisition_timeout=30,
+                info.uri,
+                auth=(info.user, info.password),
+                max_connection_pool_size=64,
+                connection_acquisition_timeout=30,
                 notifications_min_severity="OFF",
-            )  # fmt: skip
+            )
         except (ConfigurationError, ValueError) as exc:
-            raise ConfigError(f"Bad NEO4J_URI '{info.uri}': {exc}",
-                              fix="use bolt://host:port or neo4j://host:port.") from exc  # fmt: skip
+            raise ConfigError(
+                f"Bad NEO4J_URI '{info.uri}': {exc}",
+                fix="use bolt://host:port or neo4j://host:port.",
+            ) from exc
 
     @classmethod
     def connect(cls, settings: Settings) -> Database:
@@ -116,16 +129,18 @@ class Database:
     def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run fn(tx, ...) in a retried read transaction."""
         with self.session() as s:
-            return s.execute_read(fn, *args, **kwargs)  # type: ignore[no-any-return]
+            return s.execute_read(fn, *args, **kwargs)
 
     def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run fn(tx, ...) in a retried write transaction; fn must be idempotent."""
         with self.session() as s:
-            return s.execute_write(fn, *args, **kwargs)  # type: ignore[no-any-return]
+            return s.execute_write(fn, *args, **kwargs)
 
-    def rows(self, cypher: str, params: dict[str, Any] | None = None,
-             timeout: float | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    def rows(
+        self, cypher: str, params: dict[str, Any] | None = None, timeout: float | None = None
+    ) -> list[dict[str, Any]]:
         """A read query's records as plain dicts."""
+
         @unit_of_work(timeout=timeout)
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
             return [r.data() for r in tx.run(cypher, params or {})]
@@ -149,8 +164,9 @@ def translate_errors(uri: str) -> Iterator[None]:
             fix="check NEO4J_USER and NEO4J_PASSWORD (for the local server: `govgraph db env`).",
         ) from exc
     except (SessionExpired, TransientError) as exc:
-        raise Unavailable(f"Neo4j at {uri} is temporarily unavailable: {exc}",
-                          fix="retry in a moment.") from exc  # fmt: skip
+        raise Unavailable(
+            f"Neo4j at {uri} is temporarily unavailable: {exc}", fix="retry in a moment."
+        ) from exc
     except ServiceUnavailable as exc:
         raise ConnectionFailed(
             f"Neo4j at {uri} is unreachable: {exc}",

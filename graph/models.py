@@ -56,7 +56,7 @@ class Record(BaseModel):
 
 
 def _literal(values: Any) -> Any:
-    return Literal[tuple(values)]  # type: ignore[valid-type]
+    return Literal[tuple(values)]
 
 
 def _role_model(schema: Schema, side: str) -> type[BaseModel]:
@@ -64,7 +64,7 @@ def _role_model(schema: Schema, side: str) -> type[BaseModel]:
     key = "actor" if side == "participants" else "id"
     fields: dict[str, Any] = {key: (Id, ...)}
     fields["role"] = (_literal(roles), ... if side == "participants" else "subject")
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         f"{side.title()}Link", __config__=ConfigDict(extra="forbid", frozen=True), **fields
     )
 
@@ -98,8 +98,9 @@ def _field(schema: Schema, rt: RecordType, prop: Prop) -> tuple[Any, Any]:
     if prop.type in {"text_list", "ref_list", "roles"}:
         if prop.required:  # no default: a missing key must fail, not become [] unchecked
             return t, Field(..., min_length=prop.min, max_length=500, description=prop.description)
-        constraints = Field(default_factory=list, min_length=prop.min, max_length=500,
-                            description=prop.description)  # fmt: skip
+        constraints: Any = Field(
+            default_factory=list, min_length=prop.min, max_length=500, description=prop.description
+        )
         return t, constraints
     if prop.required:
         return t, Field(..., description=prop.description)

@@ -15,14 +15,38 @@ from govgraph.errors import BadParameter, QueryRejected, QueryTimeout, Unavailab
 from graph.db import Database, translate_errors
 
 ALLOWED_PROCEDURES = {
-    "db.labels", "db.relationshiptypes", "db.propertykeys",
-    "db.schema.visualization", "db.index.fulltext.querynodes",
-}  # fmt: skip
+    "db.labels",
+    "db.relationshiptypes",
+    "db.propertykeys",
+    "db.schema.visualization",
+    "db.index.fulltext.querynodes",
+}
 FORBIDDEN_WORDS = (
-    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD",
-    "ALTER", "GRANT", "DENY", "REVOKE", "RENAME", "START", "STOP", "TERMINATE", "USE",
-    "SHOW", "ENABLE", "DISABLE", "TRANSACTIONS", "PERIODIC", "FINISH",
-)  # fmt: skip
+    "CREATE",
+    "MERGE",
+    "SET",
+    "DELETE",
+    "DETACH",
+    "REMOVE",
+    "DROP",
+    "FOREACH",
+    "LOAD",
+    "ALTER",
+    "GRANT",
+    "DENY",
+    "REVOKE",
+    "RENAME",
+    "START",
+    "STOP",
+    "TERMINATE",
+    "USE",
+    "SHOW",
+    "ENABLE",
+    "DISABLE",
+    "TRANSACTIONS",
+    "PERIODIC",
+    "FINISH",
+)
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.S)
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _BACKTICKS = re.compile(r"`(?:[^`]|``)*`")
@@ -61,8 +85,10 @@ def lexical_check(cypher: str, max_chars: int) -> None:
     if not cypher.strip():
         raise QueryRejected("The query is empty.", fix="write a MATCH ... RETURN query.")
     if len(cypher) > max_chars:
-        raise QueryRejected(f"The query is {len(cypher):,} characters; the limit is {max_chars:,}.",
-                            fix="shorten it, or use a named query.")  # fmt: skip
+        raise QueryRejected(
+            f"The query is {len(cypher):,} characters; the limit is {max_chars:,}.",
+            fix="shorten it, or use a named query.",
+        )
     bare = _strip(cypher)
     word = _WORD.search(bare)
     if word:
@@ -73,13 +99,17 @@ def lexical_check(cypher: str, max_chars: int) -> None:
     for match in _CALL.finditer(bare):
         name = match.group(1).lower()
         if name not in ALLOWED_PROCEDURES:
-            raise QueryRejected(f"Procedure '{match.group(1)}' is not allowed.",
-                                fix=f"allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}.")  # fmt: skip
+            raise QueryRejected(
+                f"Procedure '{match.group(1)}' is not allowed.",
+                fix=f"allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}.",
+            )
     for func in _FUNC_NS.finditer(bare):
         name = f"{func.group(1)}.{func.group(2)}"
         if name.lower() not in ALLOWED_PROCEDURES:
-            raise QueryRejected(f"Function or procedure '{name}' is not allowed.",
-                                fix="use Cypher's built-in functions.")  # fmt: skip
+            raise QueryRejected(
+                f"Function or procedure '{name}' is not allowed.",
+                fix="use Cypher's built-in functions.",
+            )
 
 
 def check_params(params: dict[str, Any]) -> None:
@@ -99,15 +129,23 @@ def check_params(params: dict[str, Any]) -> None:
 def plain(value: Any) -> Any:
     """Driver values as JSON: nodes, relationships and paths as maps, temporals as ISO text."""
     if isinstance(value, Node):
-        return {"id": value.get("id"), "labels": sorted(value.labels),
-                "properties": plain(dict(value))}  # fmt: skip
+        return {
+            "id": value.get("id"),
+            "labels": sorted(value.labels),
+            "properties": plain(dict(value)),
+        }
     if isinstance(value, Relationship):
-        return {"type": value.type, "start": value.start_node.get("id") if value.start_node else None,
-                "end": value.end_node.get("id") if value.end_node else None,
-                "properties": plain(dict(value))}  # fmt: skip
+        return {
+            "type": value.type,
+            "start": value.start_node.get("id") if value.start_node else None,
+            "end": value.end_node.get("id") if value.end_node else None,
+            "properties": plain(dict(value)),
+        }
     if isinstance(value, Path):
-        return {"nodes": [plain(n) for n in value.nodes],
-                "relationships": [plain(r) for r in value.relationships]}  # fmt: skip
+        return {
+            "nodes": [plain(n) for n in value.nodes],
+            "relationships": [plain(r) for r in value.relationships],
+        }
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -121,11 +159,15 @@ def _neo4j_error(exc: Neo4jError) -> Exception:
     code = exc.code or "Neo.ClientError"
     message = (exc.message or str(exc)).splitlines()[0][:500]
     if code in TIMEOUT_CODES or "timed out" in message.lower() or "terminated" in message.lower():
-        err: Exception = QueryTimeout(f"The query ran past its time limit and was stopped ({code}).",
-                                      fix="narrow it: add a LIMIT or more specific MATCH patterns.")  # fmt: skip
+        err: Exception = QueryTimeout(
+            f"The query ran past its time limit and was stopped ({code}).",
+            fix="narrow it: add a LIMIT or more specific MATCH patterns.",
+        )
     elif isinstance(exc, TransientError) and "Memory" in code:
-        err = QueryRejected(f"The query needed more memory than allowed ({code}).",
-                            fix="narrow it or aggregate fewer rows.")  # fmt: skip
+        err = QueryRejected(
+            f"The query needed more memory than allowed ({code}).",
+            fix="narrow it or aggregate fewer rows.",
+        )
     elif isinstance(exc, TransientError):
         err = Unavailable(f"Neo4j is busy ({code}): {message}", fix="retry in a moment.")
     else:
@@ -134,14 +176,22 @@ def _neo4j_error(exc: Neo4jError) -> Exception:
     return err
 
 
-def run_readonly(db: Database, cypher: str, params: dict[str, Any], *, timeout: float,
-                 row_cap: int, max_chars: int) -> CypherResult:  # fmt: skip
+def run_readonly(
+    db: Database,
+    cypher: str,
+    params: dict[str, Any],
+    *,
+    timeout: float,
+    row_cap: int,
+    max_chars: int,
+) -> CypherResult:
     """Check, plan and run a read-only query with a time limit and a row cap."""
     lexical_check(cypher, max_chars)
     check_params(params)
-    with translate_errors(db.info.uri), db.driver.session(
-        database=db.info.database, default_access_mode=READ_ACCESS
-    ) as session:
+    with (
+        translate_errors(db.info.uri),
+        db.driver.session(database=db.info.database, default_access_mode=READ_ACCESS) as session,
+    ):
         try:
             with session.begin_transaction(timeout=timeout) as tx:
                 summary = tx.run("EXPLAIN " + cypher, params).consume()

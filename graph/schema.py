@@ -15,9 +15,19 @@ ID_PATTERN = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9.-]*$")
 LABEL_PATTERN = re.compile(r"^[A-Z][A-Za-z]*$")
 REL_PATTERN = re.compile(r"^[A-Z][A-Z_]*$")
 PROPERTY_TYPES = {
-    "id", "kind", "text", "text_list", "url", "date", "fuzzy_date",
-    "enum", "ref", "ref_list", "roles", "event_type",
-}  # fmt: skip
+    "id",
+    "kind",
+    "text",
+    "text_list",
+    "url",
+    "date",
+    "fuzzy_date",
+    "enum",
+    "ref",
+    "ref_list",
+    "roles",
+    "event_type",
+}
 ENTITY_LABEL = "Entity"  # actors and instruments share it, and one id space
 
 
@@ -108,8 +118,9 @@ class Schema:
         return [t.key for t in self.types.values()]
 
     def relationship_types(self) -> set[str]:
-        rels = {p.relationship for t in self.types.values() for p in t.props.values()
-                if p.relationship}  # fmt: skip
+        rels = {
+            p.relationship for t in self.types.values() for p in t.props.values() if p.relationship
+        }
         return rels | {s.type for s in self.shortcuts}
 
 
@@ -156,7 +167,7 @@ def load_schema(directory: Path = SCHEMA_DIR) -> Schema:
     types.update({n: t for n, t in found.items() if n not in types})
     event = types["Event"].extra
     shortcuts = tuple(
-        Shortcut(name, tuple(spec["events"]), tuple(spec["from"]), tuple(spec["to"]))  # type: ignore[arg-type]
+        Shortcut(name, tuple(spec["events"]), tuple(spec["from"]), tuple(spec["to"]))
         for name, spec in event.get("shortcuts", {}).items()
     )
     return Schema(
@@ -195,7 +206,10 @@ def check_schema(schema: Schema) -> list[str]:
                 problems.append(f"{where}: {prop.name} has no description")
         if rt.name not in {"Event"} and "sources" not in rt.props and rt.name != "Source":
             problems.append(f"{where}: {rt.name} records must cite sources")
-    if "sources" not in schema.types["Event"].props or schema.types["Event"].props["sources"].min < 1:
+    if (
+        "sources" not in schema.types["Event"].props
+        or schema.types["Event"].props["sources"].min < 1
+    ):
         problems.append("graph/schema/event.yaml: events must require at least one source")
     for sc in schema.shortcuts:
         if not REL_PATTERN.match(sc.type):

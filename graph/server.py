@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -107,7 +108,9 @@ def java_major(java: str) -> int:
     out = subprocess.run([exe, "-version"], capture_output=True, text=True, timeout=60)
     match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
     if not match:
-        raise ConfigError(f"Could not read the version of Java at {exe}.", fix="check GOVGRAPH_JAVA.")
+        raise ConfigError(
+            f"Could not read the version of Java at {exe}.", fix="check GOVGRAPH_JAVA."
+        )
     major = int(match.group(1))
     if major == 1 and match.group(2):  # "1.8" style
         major = int(match.group(2))
@@ -132,16 +135,23 @@ def provision(settings: Settings) -> float:
     mvn = shutil.which(settings.mvn)
     if mvn is None:
         raise ConfigError(
-            f"Maven ('{settings.mvn}') not found and Neo4j {NEO4J_VERSION} is not cached in {paths.lib}.",
+            f"Maven ('{settings.mvn}') not found and Neo4j {NEO4J_VERSION} "
+            f"is not cached in {paths.lib}.",
             fix="install Maven (apt-get install maven) or set GOVGRAPH_MVN to its path.",
         )
     started = time.monotonic()
     paths.install.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="lib-", dir=paths.install))
     cmd = [
-        mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
-        f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
-    ]  # fmt: skip
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(POM),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}",
+        "-DincludeScope=runtime",
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
@@ -271,8 +281,11 @@ def _ensure_password(settings: Settings, paths: ServerPaths, java: str) -> None:
     env = {**os.environ, "NEO4J_HOME": str(paths.instance), "NEO4J_CONF": str(paths.conf)}
     result = subprocess.run(
         [java, "-cp", f"{paths.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     if result.returncode != 0:
         paths.password_file.unlink(missing_ok=True)
         raise ServerError(
@@ -329,23 +342,39 @@ def start(settings: Settings) -> ServerInfo:
     java_major(settings.java)
     provision(settings)
     port = choose_port(settings)
-    for sub in (paths.conf, paths.data, paths.logs, paths.instance / "plugins",
-                paths.instance / "import", paths.instance / "run"):  # fmt: skip
+    for sub in (
+        paths.conf,
+        paths.data,
+        paths.logs,
+        paths.instance / "plugins",
+        paths.instance / "import",
+        paths.instance / "run",
+    ):
         sub.mkdir(parents=True, exist_ok=True)
     (paths.conf / "neo4j.conf").write_text(render_conf(settings, paths, port))
     _ensure_password(settings, paths, java)
 
     cmd = [
-        java, f"-Xms{settings.heap_size}", f"-Xmx{settings.heap_size}", *JVM_FLAGS,
-        "-cp", f"{paths.lib}/*", ENTRY_POINT,
-        f"--home-dir={paths.instance}", f"--config-dir={paths.conf}",
-    ]  # fmt: skip
+        java,
+        f"-Xms{settings.heap_size}",
+        f"-Xmx{settings.heap_size}",
+        *JVM_FLAGS,
+        "-cp",
+        f"{paths.lib}/*",
+        ENTRY_POINT,
+        f"--home-dir={paths.instance}",
+        f"--config-dir={paths.conf}",
+    ]
     started = time.monotonic()
     with open(paths.console_log, "ab") as console:
         proc = subprocess.Popen(
-            cmd, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, cwd=paths.instance,
-        )  # fmt: skip
+            cmd,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=paths.instance,
+        )
     state = {"pid": proc.pid, "port": port, "version": NEO4J_VERSION, "started_at": time.time()}
     paths.state_file.write_text(json.dumps(state))
     password = read_password(paths)
@@ -360,8 +389,9 @@ def start(settings: Settings) -> ServerInfo:
             )
         if _bolt_ready(port, password):
             seconds = time.monotonic() - started
-            return ServerInfo(True, f"bolt://127.0.0.1:{port}", proc.pid, NEO4J_VERSION, port,
-                              seconds=seconds)  # fmt: skip
+            return ServerInfo(
+                True, f"bolt://127.0.0.1:{port}", proc.pid, NEO4J_VERSION, port, seconds=seconds
+            )
         time.sleep(0.25)
     _terminate(proc.pid, paths)
     raise ServerError(
@@ -390,10 +420,8 @@ def _terminate(pid: int, paths: ServerPaths, timeout: float = 60.0) -> None:
 
 def _reap(pid: int) -> None:
     """Collect the exit status when this process started the server (no zombie)."""
-    try:
+    with contextlib.suppress(ChildProcessError):  # not our child: nothing to collect
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def stop(settings: Settings) -> int | None:
@@ -423,8 +451,10 @@ def status(settings: Settings) -> ServerInfo:
 def reset(settings: Settings) -> bool:
     """Delete the instance's data and password, keep the install; restart if it ran."""
     if settings.external:
-        raise ConfigError("`db reset` only manages the local server; NEO4J_URI is set.",
-                          fix="unset NEO4J_URI, or clear your own server with its own tools.")
+        raise ConfigError(
+            "`db reset` only manages the local server; NEO4J_URI is set.",
+            fix="unset NEO4J_URI, or clear your own server with its own tools.",
+        )
     was_running = running_pid(settings) is not None
     stop(settings)
     paths = ServerPaths.of(settings)

@@ -62,9 +62,9 @@ def ref_rows(rt: RecordType, loc: Located) -> Iterator[tuple[str, dict[str, Any]
                 yield name, {"from": loc.id, "to": other, "role": link.role, "ord": i}
 
 
-def shortcut_rows(schema: Schema, dataset: Dataset, event_ids: set[str]) -> Iterator[
-    tuple[Shortcut, dict[str, Any]]
-]:
+def shortcut_rows(
+    schema: Schema, dataset: Dataset, event_ids: set[str]
+) -> Iterator[tuple[Shortcut, dict[str, Any]]]:
     """Rows for the relationships derived from events (one per matching pair)."""
     for loc in dataset.of("Event"):
         if loc.id not in event_ids:
@@ -84,12 +84,20 @@ def shortcut_rows(schema: Schema, dataset: Dataset, event_ids: set[str]) -> Iter
                 for b in tos:
                     if a == b:
                         continue
-                    yield sc, {
-                        "from": a, "to": b,
-                        "props": {
-                            "event_id": loc.id, "event_type": rec.type, "status": rec.status,
-                            "date": fuzzy.text, "date_precision": fuzzy.precision,
-                            "date_earliest": fuzzy.earliest, "date_latest": fuzzy.latest,
-                            "sources": list(rec.sources),
+                    yield (
+                        sc,
+                        {
+                            "from": a,
+                            "to": b,
+                            "props": {
+                                "event_id": loc.id,
+                                "event_type": rec.type,
+                                "status": rec.status,
+                                "date": fuzzy.text,
+                                "date_precision": fuzzy.precision,
+                                "date_earliest": fuzzy.earliest,
+                                "date_latest": fuzzy.latest,
+                                "sources": list(rec.sources),
+                            },
                         },
-                    }  # fmt: skip
+                    )

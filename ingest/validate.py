@@ -72,30 +72,37 @@ def _items(path: Path, text: str, problems: list[str]) -> list[tuple[str, int, A
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        problems.append(f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)}). "
-                        "Fix: correct the YAML syntax at that line.")  # fmt: skip
+        problems.append(
+            f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)}). "
+            "Fix: correct the YAML syntax at that line."
+        )
         return []
     if data is None:
         return []
     keys = load_schema().keys
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        problems.append(f"{path}:1: the file must be a mapping with lists under {', '.join(keys)}. "
-                        "Fix: see docs/data-format.md.")  # fmt: skip
+        problems.append(
+            f"{path}:1: the file must be a mapping with lists under {', '.join(keys)}. "
+            "Fix: see docs/data-format.md."
+        )
         return []
     out: list[tuple[str, int, Any]] = []
     for key_node, value_node in root.value:
         key = key_node.value
         line = key_node.start_mark.line + 1
         if key not in keys:
-            problems.append(f"{path}:{line}: unknown section '{key}'. "
-                            f"Fix: use one of {', '.join(keys)}.")  # fmt: skip
+            problems.append(
+                f"{path}:{line}: unknown section '{key}'. Fix: use one of {', '.join(keys)}."
+            )
             continue
         values = data[key]
         if values is None:
             continue
         if not isinstance(values, list) or not isinstance(value_node, yaml.SequenceNode):
-            problems.append(f"{path}:{line}: '{key}' must be a list of records. "
-                            "Fix: start each record with '- '.")  # fmt: skip
+            problems.append(
+                f"{path}:{line}: '{key}' must be a list of records. "
+                "Fix: start each record with '- '."
+            )
             continue
         for node, raw in zip(value_node.value, values, strict=True):
             out.append((key, node.start_mark.line + 1, raw))
@@ -128,8 +135,10 @@ def load_dataset(paths: Iterable[Path], *, today: date | None = None) -> Dataset
     for path in files:
         dataset.files.append(str(path))
         if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(f"{path}:1: file is larger than {MAX_FILE_BYTES >> 20} MiB. "
-                            "Fix: split it into several files.")  # fmt: skip
+            problems.append(
+                f"{path}:1: file is larger than {MAX_FILE_BYTES >> 20} MiB. "
+                "Fix: split it into several files."
+            )
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -143,8 +152,9 @@ def load_dataset(paths: Iterable[Path], *, today: date | None = None) -> Dataset
             if rid is not None:
                 where += f": {rid}"
             if not isinstance(raw, dict):
-                problems.append(f"{where}: a record must be a mapping of fields. "
-                                "Fix: see docs/data-format.md.")  # fmt: skip
+                problems.append(
+                    f"{where}: a record must be a mapping of fields. Fix: see docs/data-format.md."
+                )
                 continue
             try:
                 record = models[rt.name].model_validate(raw)
@@ -153,14 +163,17 @@ def load_dataset(paths: Iterable[Path], *, today: date | None = None) -> Dataset
                 continue
             located = Located(rt.name, record, str(path), line)
             if located.id in seen:
-                problems.append(f"{where}: duplicate id, first defined at {seen[located.id]}. "
-                                "Fix: give one of them another id or merge them.")  # fmt: skip
+                problems.append(
+                    f"{where}: duplicate id, first defined at {seen[located.id]}. "
+                    "Fix: give one of them another id or merge them."
+                )
                 continue
             seen[located.id] = f"{path}:{line}"
             dataset.records.setdefault(rt.name, []).append(located)
             if dataset.count() > MAX_RECORDS:
-                raise ValidationFailed([f"{path}:{line}: more than {MAX_RECORDS} records. "
-                                        "Fix: split the input."])  # fmt: skip
+                raise ValidationFailed(
+                    [f"{path}:{line}: more than {MAX_RECORDS} records. Fix: split the input."]
+                )
     problems.extend(_cross_checks(schema, dataset, today or date.today()))
     if problems:
         raise ValidationFailed(problems, what=f"{len(files)} file(s)")
@@ -180,15 +193,21 @@ def _cross_checks(schema: Schema, dataset: Dataset, today: date) -> list[str]:
             kind = getattr(rec, "kind", None)
             expected = rt.kinds[kind].prefix if kind in rt.kinds else None
             if expected and prefix != expected:
-                problems.append(f"{where}: a {kind} id must start with '{expected}:'. "
-                                f"Fix: rename it to {expected}:{loc.id.split(':', 1)[1]}.")  # fmt: skip
+                problems.append(
+                    f"{where}: a {kind} id must start with '{expected}:'. "
+                    f"Fix: rename it to {expected}:{loc.id.split(':', 1)[1]}."
+                )
             elif not rt.kinds and prefix != rt.name.lower():
-                problems.append(f"{where}: an {rt.name.lower()} id must start with "
-                                f"'{rt.name.lower()}:'. Fix: rename it.")  # fmt: skip
+                problems.append(
+                    f"{where}: an {rt.name.lower()} id must start with "
+                    f"'{rt.name.lower()}:'. Fix: rename it."
+                )
             recorded = parse_day(rec.recorded_at)  # type: ignore[attr-defined]
             if recorded > today:
-                problems.append(f"{where}: recorded_at {recorded} is in the future. "
-                                "Fix: use the day the record was written.")  # fmt: skip
+                problems.append(
+                    f"{where}: recorded_at {recorded} is in the future. "
+                    "Fix: use the day the record was written."
+                )
             for prop in rt.props.values():
                 value = getattr(rec, prop.name, None)
                 if value is None:
@@ -198,10 +217,13 @@ def _cross_checks(schema: Schema, dataset: Dataset, today: date) -> list[str]:
                     if fuzzy.earliest and fuzzy.earliest > recorded:
                         problems.append(
                             f"{where}: {prop.name} '{value}' starts after recorded_at {recorded}; "
-                            "an impossible date. Fix: correct the date or recorded_at.")  # fmt: skip
+                            "an impossible date. Fix: correct the date or recorded_at."
+                        )
                 if prop.type in {"ref", "ref_list", "roles"}:
                     targets = by_type.get(prop.to or "", entities)
-                    what = prop.to.lower() if prop.to and prop.to != "Any" else "actor or instrument"
+                    what = (
+                        prop.to.lower() if prop.to and prop.to != "Any" else "actor or instrument"
+                    )
                     if prop.type == "ref":
                         refs = [value]
                     elif prop.type == "ref_list":
@@ -210,10 +232,13 @@ def _cross_checks(schema: Schema, dataset: Dataset, today: date) -> list[str]:
                         refs = [getattr(v, "actor", None) or v.id for v in value]
                     for ref in refs:
                         if ref == loc.id:
-                            problems.append(f"{where}: {prop.name} refers to the record itself. "
-                                            "Fix: remove that reference.")  # fmt: skip
+                            problems.append(
+                                f"{where}: {prop.name} refers to the record itself. "
+                                "Fix: remove that reference."
+                            )
                         elif ref not in targets:
                             problems.append(
                                 f"{where}: {prop.name} refers to unknown {what} '{ref}'. "
-                                f"Fix: define a {what} with id '{ref}' or correct the id.")  # fmt: skip
+                                f"Fix: define a {what} with id '{ref}' or correct the id."
+                            )
     return problems

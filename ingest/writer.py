@@ -53,9 +53,15 @@ def ensure_schema(db: Database, schema: Schema | None = None) -> None:
     db.write(lambda tx: tx.run("CALL db.awaitIndexes(60)").consume())
 
 
-def _run_rows(db: Database, cypher: str, rows: list[dict[str, Any]], size: int,
-              progress: Progress | None = None) -> None:  # fmt: skip
+def _run_rows(
+    db: Database,
+    cypher: str,
+    rows: list[dict[str, Any]],
+    size: int,
+    progress: Progress | None = None,
+) -> None:
     for chunk in batches(rows, size):
+
         def work(tx: ManagedTransaction, chunk: list[dict[str, Any]] = chunk) -> None:
             tx.run(cypher, rows=chunk).consume()
 
@@ -79,19 +85,28 @@ def _ref_query(schema: Schema, rt: RecordType, prop_name: str) -> str:
     other = ENTITY_LABEL if prop.to == "Any" else schema.types[str(prop.to)].labels[0]
     if prop.type == "roles" and prop.to == "Actor":
         # Participants point at the event: (actor)-[:PARTICIPATED_IN {role}]->(event).
-        return (f"UNWIND $rows AS row MATCH (a:{me} {{id: row.from}}) "
-                f"MATCH (b:{other} {{id: row.to}}) "
-                f"MERGE (b)-[r:{prop.relationship} {{role: row.role}}]->(a) SET r.ord = row.ord")  # fmt: skip
-    role = "{role: row.role}" if prop.type == "roles" else ""
-    return (f"UNWIND $rows AS row MATCH (a:{me} {{id: row.from}}) "
+        return (
+            f"UNWIND $rows AS row MATCH (a:{me} {{id: row.from}}) "
             f"MATCH (b:{other} {{id: row.to}}) "
-            f"MERGE (a)-[r:{prop.relationship} {role}]->(b) SET r.ord = row.ord")  # fmt: skip
+            f"MERGE (b)-[r:{prop.relationship} {{role: row.role}}]->(a) SET r.ord = row.ord"
+        )
+    role = "{role: row.role}" if prop.type == "roles" else ""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{me} {{id: row.from}}) "
+        f"MATCH (b:{other} {{id: row.to}}) "
+        f"MERGE (a)-[r:{prop.relationship} {role}]->(b) SET r.ord = row.ord"
+    )
 
 
 def _clear_refs_query(rt: RecordType) -> str:
-    out_rels = [p.relationship for p in rt.props.values()
-                if p.relationship and not (p.type == "roles" and p.to == "Actor")]  # fmt: skip
-    in_rels = [p.relationship for p in rt.props.values() if p.type == "roles" and p.to == "Actor"]
+    out_rels = [
+        str(p.relationship)
+        for p in rt.props.values()
+        if p.relationship and not (p.type == "roles" and p.to == "Actor")
+    ]
+    in_rels = [
+        str(p.relationship) for p in rt.props.values() if p.type == "roles" and p.to == "Actor"
+    ]
     parts = [f"UNWIND $rows AS row MATCH (n:{rt.labels[0]} {{id: row.id}})"]
     if out_rels:
         parts.append(f"CALL (n) {{ MATCH (n)-[r:{'|'.join(out_rels)}]->() DELETE r }}")
@@ -110,7 +125,9 @@ def existing_hashes(db: Database, rt: RecordType) -> dict[str, str | None]:
     return {row["id"]: row["h"] for row in db.rows(q)}
 
 
-def plan(db: Database, dataset: Dataset, schema: Schema) -> tuple[IngestReport, dict[str, set[str]]]:
+def plan(
+    db: Database, dataset: Dataset, schema: Schema
+) -> tuple[IngestReport, dict[str, set[str]]]:
     """Classify every record as created, updated or unchanged; list removed ids."""
     report = IngestReport()
     changed: dict[str, set[str]] = {}
@@ -134,9 +151,15 @@ def plan(db: Database, dataset: Dataset, schema: Schema) -> tuple[IngestReport, 
     return report, changed
 
 
-def ingest(db: Database, dataset: Dataset, *, prune: bool = False, batch_size: int = 500,
-           progress: Progress | None = None, on_total: Callable[[int], None] | None = None,
-           ) -> IngestReport:  # fmt: skip
+def ingest(
+    db: Database,
+    dataset: Dataset,
+    *,
+    prune: bool = False,
+    batch_size: int = 500,
+    progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> IngestReport:
     """Write every changed record, its relationships and derived shortcuts; hashes last."""
     schema = load_schema()
     ensure_schema(db, schema)
@@ -171,24 +194,34 @@ def ingest(db: Database, dataset: Dataset, *, prune: bool = False, batch_size: i
 
     # 3. Shortcuts derived from changed events, each keyed by its event id.
     events = changed.get("Event", set())
-    clear = (f"UNWIND $rows AS row MATCH ()-[r:{_shortcut_types(schema)}]->() "
-             "WHERE r.event_id = row.id DELETE r")  # fmt: skip
+    clear = (
+        f"UNWIND $rows AS row MATCH ()-[r:{_shortcut_types(schema)}]->() "
+        "WHERE r.event_id = row.id DELETE r"
+    )
     _run_rows(db, clear, [{"id": i} for i in sorted(events)], batch_size)
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for sc, row in shortcut_rows(schema, dataset, events):
         by_type[sc.type].append(row)
     for rel, rows in by_type.items():
-        q = (f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{id: row.from}}) "
-             f"MATCH (b:{ENTITY_LABEL} {{id: row.to}}) "
-             f"MERGE (a)-[r:{rel} {{event_id: row.props.event_id}}]->(b) SET r += row.props")  # fmt: skip
+        q = (
+            f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{id: row.from}}) "
+            f"MATCH (b:{ENTITY_LABEL} {{id: row.to}}) "
+            f"MERGE (a)-[r:{rel} {{event_id: row.props.event_id}}]->(b) SET r += row.props"
+        )
         _run_rows(db, q, rows, batch_size)
         report.shortcuts += len(rows)
 
     # 4. Hashes last: a run killed before this point is redone by the next run.
     for name, rt in schema.types.items():
-        rows = [{"id": loc.id, "hash": content_hash(loc.record.dump())}
-                for loc in dataset.of(name) if loc.id in changed[name]]  # fmt: skip
-        q = f"UNWIND $rows AS row MATCH (n:{rt.labels[0]} {{id: row.id}}) SET n.content_hash = row.hash"
+        rows = [
+            {"id": loc.id, "hash": content_hash(loc.record.dump())}
+            for loc in dataset.of(name)
+            if loc.id in changed[name]
+        ]
+        q = (
+            f"UNWIND $rows AS row MATCH (n:{rt.labels[0]} {{id: row.id}}) "
+            "SET n.content_hash = row.hash"
+        )
         _run_rows(db, q, rows, batch_size, progress)
 
     if prune:
@@ -199,8 +232,10 @@ def ingest(db: Database, dataset: Dataset, *, prune: bool = False, batch_size: i
 def _prune(db: Database, schema: Schema, report: IngestReport, batch_size: int) -> None:
     """Delete records no longer in the input, and the shortcuts their events derived."""
     removed_events = [{"id": i} for i in report.types.get("Event", TypeCounts()).removed]
-    clear = (f"UNWIND $rows AS row MATCH ()-[r:{_shortcut_types(schema)}]->() "
-             "WHERE r.event_id = row.id DELETE r")  # fmt: skip
+    clear = (
+        f"UNWIND $rows AS row MATCH ()-[r:{_shortcut_types(schema)}]->() "
+        "WHERE r.event_id = row.id DELETE r"
+    )
     _run_rows(db, clear, removed_events, batch_size)
     for name, rt in schema.types.items():
         counts = report.types[name]

@@ -62,13 +62,18 @@ class Param:
         if self.type == "kind":
             kinds = {*load_schema().types["Actor"].kinds, *load_schema().types["Instrument"].kinds}
             if text != "any" and text not in kinds:
-                raise BadParameter(self.name, f"'{text}' is not a kind; use any or one of "
-                                   f"{', '.join(sorted(kinds))}")  # fmt: skip
+                raise BadParameter(
+                    self.name,
+                    f"'{text}' is not a kind; use any or one of {', '.join(sorted(kinds))}",
+                )
             return text
         if self.type == "event_type":
             if text not in load_schema().event_types:
-                raise BadParameter(self.name, f"'{text}' is not an event type; use one of "
-                                   f"{', '.join(load_schema().event_types)}")  # fmt: skip
+                raise BadParameter(
+                    self.name,
+                    f"'{text}' is not an event type; use one of "
+                    f"{', '.join(load_schema().event_types)}",
+                )
             return text
         return text
 
@@ -89,8 +94,11 @@ class CannedQuery:
         known = {p.name for p in self.params}
         for key in raw:
             if key not in known:
-                raise BadParameter(key, f"is not a parameter of '{self.name}'; "
-                                   f"it takes {', '.join(sorted(known)) or 'none'}")  # fmt: skip
+                raise BadParameter(
+                    key,
+                    f"is not a parameter of '{self.name}'; "
+                    f"it takes {', '.join(sorted(known)) or 'none'}",
+                )
         return {p.name: p.coerce(raw.get(p.name)) for p in self.params}
 
     def used_params(self) -> set[str]:
@@ -126,9 +134,11 @@ def parse(path: Path) -> CannedQuery:
         if key == "param":
             parts = value.split(None, 2)
             if len(parts) < 2 or parts[1] not in PARAM_TYPES:
-                raise GovGraphError(f"{path}:{lineno}: bad param line '{value}'.",
-                                    fix=f"write '// param: name type default' with type one of "
-                                    f"{', '.join(PARAM_TYPES)}.")  # fmt: skip
+                raise GovGraphError(
+                    f"{path}:{lineno}: bad param line '{value}'.",
+                    fix=f"write '// param: name type default' with type one of "
+                    f"{', '.join(PARAM_TYPES)}.",
+                )
             default, required = _default(parts[1], parts[2] if len(parts) > 2 else "")
             params.append(Param(parts[0], parts[1], default, required))
         elif key == "example":
@@ -137,9 +147,10 @@ def parse(path: Path) -> CannedQuery:
             meta[key] = value
     for key in ("title", "description"):
         if not meta.get(key):
-            raise GovGraphError(f"{path}: header has no '// {key}:' line.", fix=f"add one.")
-    return CannedQuery(name, meta["title"], meta["description"], tuple(params),
-                       path.read_text(), example)  # fmt: skip
+            raise GovGraphError(f"{path}: header has no '// {key}:' line.", fix="add one.")
+    return CannedQuery(
+        name, meta["title"], meta["description"], tuple(params), path.read_text(), example
+    )
 
 
 @lru_cache(maxsize=1)
@@ -153,8 +164,9 @@ def get(name: str) -> CannedQuery:
     try:
         return registry()[name]
     except KeyError:
-        raise NotFound(f"No query named '{name[:100]}'.",
-                       fix=f"use one of: {', '.join(registry())}.") from None  # fmt: skip
+        raise NotFound(
+            f"No query named '{name[:100]}'.", fix=f"use one of: {', '.join(registry())}."
+        ) from None
 
 
 def jsonable(value: Any) -> Any:
@@ -168,10 +180,48 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def run(db: Any, name: str, raw: dict[str, Any], timeout: float | None = None,
-        ) -> tuple[CannedQuery, dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
+def run(
+    db: Any,
+    name: str,
+    raw: dict[str, Any],
+    timeout: float | None = None,
+) -> tuple[CannedQuery, dict[str, Any], list[dict[str, Any]]]:
     """Bind and run a named query in a read transaction; rows come back JSON-ready."""
     query = get(name)
     params = query.bind(raw)
     rows = db.rows(query.cypher, params, timeout=timeout)
     return query, params, [jsonable(r) for r in rows]
+
+
+def render_markdown() -> str:
+    """docs/queries.md: every named query with its parameters and how to call it."""
+    lines = [
+        "# Named queries",
+        "",
+        "Generated from the headers of `queries/*.cypher` (`govgraph queries --docs`); "
+        "a test keeps this page in step with them.",
+        "",
+    ]
+    for q in registry().values():
+        example = " ".join(f"-p {k}={v}" for k, v in q.example.items())
+        query_string = "&".join(f"{k}={v}" for k, v in q.example.items())
+        lines += [
+            f"## `{q.name}` — {q.title}",
+            "",
+            q.description,
+            "",
+            "| parameter | type | default |",
+            "| --- | --- | --- |",
+        ]
+        for p in q.params:
+            default = "required" if p.required else ("—" if p.default is None else str(p.default))
+            lines.append(f"| `{p.name}` | {p.type} | {default} |")
+        lines += [
+            "",
+            "```sh",
+            f"govgraph query {q.name} {example}".rstrip(),
+            f"curl 'http://127.0.0.1:8000/api/queries/{q.name}?{query_string}'",
+            "```",
+            "",
+        ]
+    return "\n".join(lines)

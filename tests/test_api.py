@@ -32,8 +32,14 @@ def assert_error(resp, status: int, code: str) -> dict:  # type: ignore[no-untyp
 
 def test_openapi_and_docs(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    for path in ("/api/queries", "/api/queries/{name}", "/api/entities", "/api/entities/{entity_id}",
-                 "/api/events", "/api/cypher"):  # fmt: skip
+    for path in (
+        "/api/queries",
+        "/api/queries/{name}",
+        "/api/entities",
+        "/api/entities/{entity_id}",
+        "/api/events",
+        "/api/cypher",
+    ):
         assert path in spec["paths"]
     assert client.get("/docs").status_code == 200
 
@@ -61,18 +67,27 @@ def test_query_errors(client: TestClient, curated: Database) -> None:
     assert_error(client.get("/api/queries/no-such-query"), 404, "not_found")
     err = assert_error(client.get("/api/queries/parties-to"), 422, "bad_parameter")
     assert err["param"] == "target"
-    err = assert_error(client.get(f"/api/queries/parties-to?target={CAISI_REVIEW}&as_of=2026-13-01"),
-                       422, "bad_parameter")  # fmt: skip
+    err = assert_error(
+        client.get(f"/api/queries/parties-to?target={CAISI_REVIEW}&as_of=2026-13-01"),
+        422,
+        "bad_parameter",
+    )
     assert err["param"] == "as_of" and "month 13" in err["message"]
-    err = assert_error(client.get(f"/api/queries/parties-to?target={CAISI_REVIEW}&target=x:y"),
-                       422, "bad_parameter")  # fmt: skip
+    err = assert_error(
+        client.get(f"/api/queries/parties-to?target={CAISI_REVIEW}&target=x:y"),
+        422,
+        "bad_parameter",
+    )
     assert "more than once" in err["message"]
     assert_error(client.get("/api/queries/timeline?limit=99999999"), 422, "bad_parameter")
-    assert_error(client.get(f"/api/queries/holdouts?target={CAISI_REVIEW}&kind=bogus"), 422,
-                 "bad_parameter")  # fmt: skip
+    assert_error(
+        client.get(f"/api/queries/holdouts?target={CAISI_REVIEW}&kind=bogus"), 422, "bad_parameter"
+    )
 
 
-def test_entity_search_through_alias_case_and_accents(client: TestClient, curated: Database) -> None:
+def test_entity_search_through_alias_case_and_accents(
+    client: TestClient, curated: Database
+) -> None:
     ids = [e["id"] for e in client.get("/api/entities?q=AI Safety Institute").json()["data"]]
     assert "agency:caisi" in ids
     for q in ("caisi", "CAISI", "Cénter for AI Standards", "u.s. ai safety"):
@@ -92,8 +107,10 @@ def test_entity_detail(client: TestClient, curated: Database) -> None:
     assert body["name"] == "Center for AI Standards and Innovation"
     assert "U.S. AI Safety Institute" in body["aliases"]
     assert body["sources"]
-    assert any(r["relation"] == "SUCCEEDED_BY" and r["id"] == "agency:us-aisi"
-               for r in body["relationships"])  # fmt: skip
+    assert any(
+        r["relation"] == "SUCCEEDED_BY" and r["id"] == "agency:us-aisi"
+        for r in body["relationships"]
+    )
     assert_error(client.get("/api/entities/agency:does-not-exist"), 404, "not_found")
     assert_error(client.get("/api/entities/<script>"), 422, "bad_parameter")
 

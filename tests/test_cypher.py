@@ -88,9 +88,14 @@ def test_plan_check_catches_writes_the_lexical_check_missed(
     assert graph_fingerprint(curated) == before
 
 
-def test_reads_work_and_words_inside_strings_are_fine(client: TestClient, curated: Database) -> None:
-    resp = post(client, "MATCH (n:Actor {id: $id}) RETURN n, 'CREATE SET DELETE' AS words",
-                {"id": "org:meta"})  # fmt: skip
+def test_reads_work_and_words_inside_strings_are_fine(
+    client: TestClient, curated: Database
+) -> None:
+    resp = post(
+        client,
+        "MATCH (n:Actor {id: $id}) RETURN n, 'CREATE SET DELETE' AS words",
+        {"id": "org:meta"},
+    )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["count"] == 1 and body["truncated"] is False
@@ -110,8 +115,11 @@ def test_million_rows_are_capped_with_a_flag(client: TestClient, curated: Databa
 
 def test_slow_cartesian_product_times_out(client: TestClient, curated: Database) -> None:
     # A filter defeats the count-store shortcut, so every combination is enumerated.
-    resp = post(client, "MATCH (a), (b), (c), (d) WHERE a.id < b.id AND b.id < c.id "
-                        "AND c.id < d.id RETURN count(*) AS n")
+    resp = post(
+        client,
+        "MATCH (a), (b), (c), (d) WHERE a.id < b.id AND b.id < c.id "
+        "AND c.id < d.id RETURN count(*) AS n",
+    )
     assert resp.status_code == 408, resp.text
     assert resp.json()["error"]["code"] == "query_timeout"
     still_serving(client)
@@ -142,16 +150,18 @@ def test_malformed_parameters(client: TestClient, body: dict, why: str) -> None:
 
 
 def test_not_json_at_all(client: TestClient) -> None:
-    resp = client.post("/api/cypher", content=b"\xff\xfe not json",
-                       headers={"content-type": "application/json"})  # fmt: skip
+    resp = client.post(
+        "/api/cypher", content=b"\xff\xfe not json", headers={"content-type": "application/json"}
+    )
     assert resp.status_code in {400, 422}
     assert resp.json()["error"]["message"]
 
 
 def test_unicode_and_quotes_travel_as_values(client: TestClient, curated: Database) -> None:
     for value in ("O'Brien", 'say "hi"', "Ünïcødé ☃ 漢字", "x}) DETACH DELETE n //"):
-        resp = post(client, "MATCH (n:Entity) WHERE n.name = $v RETURN n.id AS id, $v AS echo",
-                    {"v": value})  # fmt: skip
+        resp = post(
+            client, "MATCH (n:Entity) WHERE n.name = $v RETURN n.id AS id, $v AS echo", {"v": value}
+        )
         assert resp.status_code == 200
         assert resp.json()["data"] == []
         echo = post(client, "RETURN $v AS echo", {"v": value}).json()

@@ -85,7 +85,7 @@ def test_every_shortcut_points_at_a_real_event(curated: Database) -> None:
     types = sorted({s.type for s in load_schema().shortcuts})
     orphans = curated.rows(
         f"MATCH ()-[r:{'|'.join(types)}]->() WHERE NOT EXISTS {{ MATCH (e:Event "
-        "{id: r.event_id}) WHERE e.type = r.event_type AND e.date = r.date }} "
+        "{id: r.event_id}) WHERE e.type = r.event_type AND e.date = r.date } "
         "RETURN r.event_id AS id"
     )
     assert orphans == []
@@ -116,7 +116,7 @@ def test_meta_negotiates_and_is_pressed_by_the_white_house(curated: Database) ->
     pressed = rels(curated, "PRESSED", b="org:meta")
     assert [(r["a"], r["type"]) for r in pressed] == [("office:white-house", "pressed_to_join")]
     assert [r["a"] for r in rels(curated, "PRESSED_TO_JOIN", b=PROGRAM)] == ["org:meta"]
-    assert rels(curated, "PARTY_TO", a="org:meta") == []
+    assert rels(curated, "PARTY_TO", a="org:meta", b=PROGRAM) == []
 
 
 def test_the_order_was_signed_by_trump_in_june_2026(curated: Database) -> None:

@@ -21,15 +21,27 @@ def test_header_parses_and_params_match_body(path: Path) -> None:
     q = queries.parse(path)
     assert q.title and q.description
     declared = {p.name for p in q.params}
-    assert declared == q.used_params(), f"{path.name}: declared {declared} != used {q.used_params()}"
+    assert declared == q.used_params(), (
+        f"{path.name}: declared {declared} != used {q.used_params()}"
+    )
     assert set(q.example) <= declared
     for p in q.params:
         assert p.type in queries.PARAM_TYPES
 
 
 def test_required_queries_exist() -> None:
-    names = {"parties-to", "holdouts", "agreements-of", "timeline", "actor-profile", "incidents",
-             "instruments", "lineage", "paths", "sources-for"}  # fmt: skip
+    names = {
+        "parties-to",
+        "holdouts",
+        "agreements-of",
+        "timeline",
+        "actor-profile",
+        "incidents",
+        "instruments",
+        "lineage",
+        "paths",
+        "sources-for",
+    }
     assert names <= set(queries.registry())
 
 
@@ -69,7 +81,9 @@ def test_parties_to_as_of_inside_the_bounds_is_uncertain(curated: Database) -> N
     _, _, rows = queries.run(curated, "parties-to", {"target": CAISI_REVIEW, "as_of": "2026-08-01"})
     assert {r["actor_id"] for r in rows} == FIVE_LABS
     assert {r["party_as_of"] for r in rows} == {"uncertain"}
-    _, _, after = queries.run(curated, "parties-to", {"target": CAISI_REVIEW, "as_of": "2026-12-01"})
+    _, _, after = queries.run(
+        curated, "parties-to", {"target": CAISI_REVIEW, "as_of": "2026-12-01"}
+    )
     assert {r["party_as_of"] for r in after} == {"yes"}
 
 
@@ -93,8 +107,9 @@ def test_lineage_of_caisi(curated: Database) -> None:
 
 
 def test_instruments_june_order_signer_and_program(curated: Database) -> None:
-    _, _, rows = queries.run(curated, "instruments",
-                             {"id": "eo:2026-06-frontier-model-early-access"})  # fmt: skip
+    _, _, rows = queries.run(
+        curated, "instruments", {"id": "eo:2026-06-frontier-model-early-access"}
+    )
     assert len(rows) == 1
     order = rows[0]
     assert [i["id"] for i in order["issued_by"]] == ["person:donald-trump"]
@@ -107,22 +122,28 @@ def test_instruments_june_order_signer_and_program(curated: Database) -> None:
 
 def test_incidents_order_to_anthropic_models_and_later_decision(curated: Database) -> None:
     _, _, rows = queries.run(curated, "incidents", {"actor": "org:anthropic", "type": "ordered"})
-    order = next(r for r in rows if r["event_id"] == "event:2026-us-orders-anthropic-suspend-foreign-access")
+    order = next(
+        r for r in rows if r["event_id"] == "event:2026-us-orders-anthropic-suspend-foreign-access"
+    )
     assert [o["id"] for o in order["ordered_by"]] == ["country:us"]
     assert {m["id"] for m in order["models"]} == {"model:fable-5", "model:mythos-5"}
-    assert [f["id"] for f in order["followed_by"]] == ["event:2026-anthropic-disables-models-for-all"]
+    assert [f["id"] for f in order["followed_by"]] == [
+        "event:2026-anthropic-disables-models-for-all"
+    ]
     assert order["sources"][0]["id"] == "src:reuters-2026-anthropic-order"
 
 
 def test_timeline_is_ordered_and_filtered(curated: Database) -> None:
-    _, _, rows = queries.run(curated, "timeline", {"date_from": "2023-01-01",
-                                                   "date_to": "2023-12-31", "limit": "1000"})  # fmt: skip
+    _, _, rows = queries.run(
+        curated, "timeline", {"date_from": "2023-01-01", "date_to": "2023-12-31", "limit": "1000"}
+    )
     assert rows
     starts = [r["earliest"] or r["latest"] for r in rows]
     assert starts == sorted(starts)
     assert all(r["latest"] is None or r["latest"] >= "2023-01-01" for r in rows)
     expected = sum(
-        1 for loc in load_dataset([DATA_DIR]).of("Event")
+        1
+        for loc in load_dataset([DATA_DIR]).of("Event")
         if loc.record.date[:4] == "2023" and "/" not in loc.record.date  # type: ignore[attr-defined]
     )
     assert len([r for r in rows if r["date_precision"] != "range"]) >= expected

@@ -26,18 +26,31 @@ GOVGRAPH = str(Path(sys.executable).with_name("govgraph"))
 
 def lc_settings(**overrides: object) -> Settings:
     """Settings for a throwaway instance next to the test one (same cached install)."""
-    base: dict[str, object] = {"instance": "lifecycle", "bolt_port": 0, "heap_size": "512m",
-                               "pagecache_size": "64m"}  # fmt: skip
+    base: dict[str, object] = {
+        "instance": "lifecycle",
+        "bolt_port": 0,
+        "heap_size": "512m",
+        "pagecache_size": "64m",
+    }
     return Settings(**{**base, **overrides})  # type: ignore[arg-type]
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GOVGRAPH, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})  # fmt: skip
+    return subprocess.run(
+        [GOVGRAPH, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
-LC_ENV = {"GOVGRAPH_INSTANCE": "lifecycle", "GOVGRAPH_BOLT_PORT": "0",
-          "GOVGRAPH_HEAP": "512m", "GOVGRAPH_PAGECACHE": "64m"}  # fmt: skip
+LC_ENV = {
+    "GOVGRAPH_INSTANCE": "lifecycle",
+    "GOVGRAPH_BOLT_PORT": "0",
+    "GOVGRAPH_HEAP": "512m",
+    "GOVGRAPH_PAGECACHE": "64m",
+}
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +74,9 @@ def test_start_twice_gives_one_server(lifecycle: Settings) -> None:
     assert status["version"].startswith("5.26.")
     assert status["uri"].startswith("bolt://127.0.0.1:")
     assert isinstance(status["pid"], int) and Path(f"/proc/{status['pid']}").exists()
-    pids = subprocess.run(["pgrep", "-f", "instances/lifecycle/conf"], capture_output=True,
-                          text=True).stdout.split()  # fmt: skip
+    pids = subprocess.run(
+        ["pgrep", "-f", "instances/lifecycle/conf"], capture_output=True, text=True
+    ).stdout.split()
     assert pids == [str(status["pid"])]
 
 
@@ -86,8 +100,9 @@ def test_env_lines_let_the_plain_driver_connect(lifecycle: Settings) -> None:
         "print(d.execute_query('RETURN 40 + 2 AS x').records[0]['x'])\""
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
-                          env={**env, **LC_ENV}, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env={**env, **LC_ENV}, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "42"
 
@@ -122,8 +137,10 @@ def test_stop_ends_the_process_and_frees_the_port(lifecycle: Settings) -> None:
     assert info.running and info.pid and info.port
     done = cli("db", "stop", env=LC_ENV)
     assert done.returncode == 0, done.stderr
-    assert not Path(f"/proc/{info.pid}").exists() or "zombie" in Path(
-        f"/proc/{info.pid}/status").read_text().lower()  # fmt: skip
+    assert (
+        not Path(f"/proc/{info.pid}").exists()
+        or "zombie" in Path(f"/proc/{info.pid}/status").read_text().lower()
+    )
     assert server.port_is_free(info.port)
     assert cli("db", "status", env=LC_ENV).returncode == 3
 
@@ -136,7 +153,7 @@ def test_no_java(tmp_path: Path) -> None:
 
 def test_java_older_than_17(tmp_path: Path) -> None:
     fake = tmp_path / "java"
-    fake.write_text('#!/bin/sh\necho \'openjdk version "11.0.20" 2023-07-18\' >&2\n')
+    fake.write_text("#!/bin/sh\necho 'openjdk version \"11.0.20\" 2023-07-18' >&2\n")
     fake.chmod(0o755)
     with pytest.raises(ConfigError, match="Java 11 found") as exc:
         server.start(lc_settings(java=str(fake), instance="oldjava"))
@@ -145,7 +162,7 @@ def test_java_older_than_17(tmp_path: Path) -> None:
 
 def test_no_maven_and_no_cached_install(tmp_path: Path) -> None:
     s = lc_settings(state_dir=tmp_path / "state", mvn=str(tmp_path / "no-mvn"))
-    with pytest.raises(ConfigError, match="Maven .* not found") as exc:
+    with pytest.raises(ConfigError, match=r"Maven .* not found") as exc:
         server.start(s)
     assert "GOVGRAPH_MVN" in str(exc.value.fix)
 

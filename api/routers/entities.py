@@ -33,8 +33,41 @@ ORDER BY name SKIP $offset LIMIT $limit
 
 # The index's analyzer drops these English stop words, so they must not be required.
 STOP_WORDS = set(
-    "a an and are as at be but by for if in into is it no not of on or such that the their "
-    "then there these they this to was will with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "such",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "will",
+        "with",
+    ]
 )
 
 
@@ -51,21 +84,29 @@ def lucene(text: str) -> str:
     return " AND ".join(f"({w} OR {w}*)" for w in escaped if w.strip("\\"))
 
 
-def entity_public(row: dict) -> EntityPublic:  # type: ignore[type-arg]
+def entity_public(row: dict) -> EntityPublic:
     return EntityPublic(
-        id=row["id"], name=row["name"], kind=row["kind"],
-        labels=[lab for lab in row["labels"] if lab != "Entity"], aliases=row["aliases"] or [],
-        summary=row["summary"], score=row["score"],
-        api_url=f"/api/entities/{row['id']}", page_url=f"/entity/{row['id']}",
-    )  # fmt: skip
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        labels=[lab for lab in row["labels"] if lab != "Entity"],
+        aliases=row["aliases"] or [],
+        summary=row["summary"],
+        score=row["score"],
+        api_url=f"/api/entities/{row['id']}",
+        page_url=f"/entity/{row['id']}",
+    )
 
 
-def search_entities(db: DbDep, q: str | None, kind: str | None, limit: int,
-                    offset: int) -> EntitiesPublic:  # fmt: skip
+def search_entities(
+    db: DbDep, q: str | None, kind: str | None, limit: int, offset: int
+) -> EntitiesPublic:
     """Search names and aliases (case- and accent-insensitive), or list by kind."""
     kinds = {*load_schema().types["Actor"].kinds, *load_schema().types["Instrument"].kinds}
     if kind is not None and kind not in kinds:
-        raise BadParameter("kind", f"'{kind[:50]}' is not a kind; use one of {', '.join(sorted(kinds))}")
+        raise BadParameter(
+            "kind", f"'{kind[:50]}' is not a kind; use one of {', '.join(sorted(kinds))}"
+        )
     params = {"kind": kind, "limit": limit + 1, "offset": offset}
     text = lucene(q) if q else ""
     rows = db.rows(SEARCH, {**params, "lucene": text}) if text else db.rows(LIST, params)
@@ -93,6 +134,8 @@ def get_entity(entity_id: str, db: DbDep) -> EntityDetailPublic:
         raise BadParameter("entity_id", f"'{entity_id[:100]}' is not an id such as org:openai")
     _, _, rows = queries.run(db, "actor-profile", {"id": entity_id})
     if not rows:
-        raise NotFound(f"No actor or instrument with id '{entity_id}'.",
-                       fix="search with GET /api/entities?q=... to find its id.")  # fmt: skip
+        raise NotFound(
+            f"No actor or instrument with id '{entity_id}'.",
+            fix="search with GET /api/entities?q=... to find its id.",
+        )
     return EntityDetailPublic(**rows[0])

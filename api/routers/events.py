@@ -29,13 +29,22 @@ def list_events(
     format: Literal["json", "csv"] = "json",
 ) -> EventsPublic | Response:
     """Dated, sourced events in order, filtered by type, actor, topic and date range."""
-    raw = {"type": type, "actor": actor, "topic": topic, "limit": str(min(limit + 1, 1000)),
-           "offset": str(offset), "date_from": from_ and from_.isoformat(),
-           "date_to": to and to.isoformat()}  # fmt: skip
+    raw = {
+        "type": type,
+        "actor": actor,
+        "topic": topic,
+        "limit": str(min(limit + 1, 1000)),
+        "offset": str(offset),
+        "date_from": from_ and from_.isoformat(),
+        "date_to": to and to.isoformat(),
+    }
     _, _, rows = queries.run(db, "timeline", raw)
     more = len(rows) > limit
     rows = rows[:limit]
     if format == "csv":
         return csv_response(rows, "events")
-    return EventsPublic(data=[EventPublic(**r) for r in rows], count=len(rows),
-                        next_offset=offset + limit if more else None)  # fmt: skip
+    return EventsPublic(
+        data=[EventPublic(**r) for r in rows],
+        count=len(rows),
+        next_offset=offset + limit if more else None,
+    )

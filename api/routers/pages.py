@@ -43,8 +43,14 @@ EXAMPLE_CYPHER = (
     "MATCH (a:Actor)-[r:PARTY_TO]->(p:Program)\n"
     "RETURN a.name AS actor, r.date AS date, p.name AS program, a, r, p\nLIMIT 25"
 )
-STATUS_TEXT = {400: "Query rejected", 401: "Not allowed", 404: "Not found",
-               408: "Timed out", 422: "Bad parameter", 503: "Database unavailable"}  # fmt: skip
+STATUS_TEXT = {
+    400: "Query rejected",
+    401: "Not allowed",
+    404: "Not found",
+    408: "Timed out",
+    422: "Bad parameter",
+    503: "Database unavailable",
+}
 
 
 def static_files() -> StaticFiles:
@@ -52,13 +58,22 @@ def static_files() -> StaticFiles:
     return StaticFiles(directory=str(API_DIR / "static"), packages=[VIS_PACKAGE])
 
 
-def error_page(request: Request, status: int, message: str, fix: str | None = None,
-               param: str | None = None) -> HTMLResponse:  # fmt: skip
+def error_page(
+    request: Request, status: int, message: str, fix: str | None = None, param: str | None = None
+) -> HTMLResponse:
     """The HTML form of the API's one error shape."""
-    return TEMPLATES.TemplateResponse(request, "error.html", {
-        "status": status, "heading": STATUS_TEXT.get(status, "Error"), "message": message,
-        "fix": fix, "param": param,
-    }, status_code=status)  # fmt: skip
+    return TEMPLATES.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "heading": STATUS_TEXT.get(status, "Error"),
+            "message": message,
+            "fix": fix,
+            "param": param,
+        },
+        status_code=status,
+    )
 
 
 class PageRoute(APIRoute):
@@ -71,13 +86,19 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except GovGraphError as exc:
-                return error_page(request, exc.http_status, exc.message, exc.fix,
-                                  getattr(exc, "param", None))  # fmt: skip
+                return error_page(
+                    request, exc.http_status, exc.message, exc.fix, getattr(exc, "param", None)
+                )
             except RequestValidationError as exc:
                 first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "bad"}
                 param = str(first["loc"][-1])
-                return error_page(request, 422, f"parameter '{param}': {first['msg']}",
-                                  "correct the parameter named above.", param)  # fmt: skip
+                return error_page(
+                    request,
+                    422,
+                    f"parameter '{param}': {first['msg']}",
+                    "correct the parameter named above.",
+                    param,
+                )
 
         return page_handler
 
@@ -129,8 +150,14 @@ def graph_response(request: Request, view: graphviz.GraphView, **context: Any) -
         return JSONResponse(view.public())
     own = dict(request.query_params)
     own["format"] = "json"
-    return render(request, "graph.html", view=view, graph_view=view,
-                  json_url=with_query(request.url.path, own), **context)  # fmt: skip
+    return render(
+        request,
+        "graph.html",
+        view=view,
+        graph_view=view,
+        json_url=with_query(request.url.path, own),
+        **context,
+    )
 
 
 # -------------------------------------------------------------------------------------- pages
@@ -148,9 +175,15 @@ def home(request: Request, db: DbDep) -> Response:
     _, _, latest = queries.run(db, "timeline", {"limit": "10", "offset": str(max(total - 10, 0))})
     _, _, instruments = queries.run(db, "instruments", {"kind": "any"})
     agreements = [i for i in instruments if i["kind"] in AGREEMENT_KINDS]
-    return render(request, "home.html", q=q, results=results, latest=list(reversed(latest)),
-                  agreements=agreements,
-                  api_url=with_query("/api/entities", {"q": q}) if q else "/api/events")  # fmt: skip
+    return render(
+        request,
+        "home.html",
+        q=q,
+        results=results,
+        latest=list(reversed(latest)),
+        agreements=agreements,
+        api_url=with_query("/api/entities", {"q": q}) if q else "/api/events",
+    )
 
 
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
@@ -159,18 +192,31 @@ def entity_page(entity_id: str, request: Request, db: DbDep, settings: SettingsD
     check_id(entity_id, "entity_id")
     _, _, rows = queries.run(db, "actor-profile", {"id": entity_id, "events": "0"})
     if not rows:
-        return error_page(request, 404, f"No actor or instrument with id '{entity_id}'.",
-                          "search for it on the home page to find its id.")  # fmt: skip
+        return error_page(
+            request,
+            404,
+            f"No actor or instrument with id '{entity_id}'.",
+            "search for it on the home page to find its id.",
+        )
     profile = rows[0]
     _, _, events = queries.run(db, "timeline", {"actor": entity_id, "limit": "500"})
     view = graphviz.neighbourhood(db, entity_id, 1, settings.graph_node_cap)
-    return render(request, "entity.html", e=profile, events=events, view=view, graph_view=view,
-                  is_instrument="Instrument" in profile["labels"],
-                  api_url=f"/api/entities/{entity_id}",
-                  csv_url=f"/api/events?{urlencode({'actor': entity_id, 'format': 'csv'})}")  # fmt: skip
+    return render(
+        request,
+        "entity.html",
+        e=profile,
+        events=events,
+        view=view,
+        graph_view=view,
+        is_instrument="Instrument" in profile["labels"],
+        api_url=f"/api/entities/{entity_id}",
+        csv_url=f"/api/events?{urlencode({'actor': entity_id, 'format': 'csv'})}",
+    )
 
 
-def timeline_layout(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def timeline_layout(
+    rows: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Position each event on a shared axis: a dot for a day, a bar from earliest to latest."""
     days = [date.fromisoformat(d) for r in rows for d in (r["earliest"], r["latest"]) if d]
     if not days:
@@ -190,11 +236,19 @@ def timeline_layout(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
         start = date.fromisoformat(r["earliest"]) if r["earliest"] else lo
         end = date.fromisoformat(r["latest"]) if r["latest"] else hi
         left, right = pos(start), pos(end)
-        placed.append({**r, "bar": {
-            "left": left, "width": max(right - left, 0.0), "point": start == end,
-            "open_start": not r["earliest"], "open_end": not r["latest"],
-            "text": f"{r['earliest'] or '…'} to {r['latest'] or '…'}",
-        }})  # fmt: skip
+        placed.append(
+            {
+                **r,
+                "bar": {
+                    "left": left,
+                    "width": max(right - left, 0.0),
+                    "point": start == end,
+                    "open_start": not r["earliest"],
+                    "open_end": not r["latest"],
+                    "text": f"{r['earliest'] or '…'} to {r['latest'] or '…'}",
+                },
+            }
+        )
     ticks = []
     for year in range(lo.year + 1, hi.year + 1):
         ticks.append({"left": pos(date(year, 1, 1)), "label": str(year), "major": True})
@@ -214,29 +268,49 @@ def timeline_page(request: Request, db: DbDep) -> Response:
     if actor:
         check_id(actor, "actor")
     type_ = arg(request, "type", 50)
-    start, end = graphviz._day("from", arg(request, "from", 20)), graphviz._day("to", arg(request, "to", 20))
+    start, end = (
+        graphviz._day("from", arg(request, "from", 20)),
+        graphviz._day("to", arg(request, "to", 20)),
+    )
     if start and end and start > end:
         raise BadParameter("from", f"{start} is after to={end}; swap them")
     limit = arg(request, "limit", 5) or "200"
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
         raise BadParameter("limit", f"'{limit}' is not a whole number from 1 to 1000")
-    raw = {"actor": actor, "type": type_, "date_from": start and start.isoformat(),
-           "date_to": end and end.isoformat(), "limit": limit}  # fmt: skip
+    raw = {
+        "actor": actor,
+        "type": type_,
+        "date_from": start and start.isoformat(),
+        "date_to": end and end.isoformat(),
+        "limit": limit,
+    }
     _, _, rows = queries.run(db, "timeline", raw)
     placed, ticks = timeline_layout(rows)
-    form = {"actor": actor, "type": type_, "from": start and start.isoformat(),
-            "to": end and end.isoformat(), "limit": limit if limit != "200" else None}  # fmt: skip
-    return render(request, "timeline.html", events=placed, ticks=ticks, form=form,
-                  event_types=load_schema().event_types,
-                  api_url=with_query("/api/events", form),
-                  csv_url=with_query("/api/events", {**form, "format": "csv"}))  # fmt: skip
+    form = {
+        "actor": actor,
+        "type": type_,
+        "from": start and start.isoformat(),
+        "to": end and end.isoformat(),
+        "limit": limit if limit != "200" else None,
+    }
+    return render(
+        request,
+        "timeline.html",
+        events=placed,
+        ticks=ticks,
+        form=form,
+        event_types=load_schema().event_types,
+        api_url=with_query("/api/events", form),
+        csv_url=with_query("/api/events", {**form, "format": "csv"}),
+    )
 
 
 @router.get("/queries", response_class=HTMLResponse)
 def queries_index(request: Request) -> Response:
     """Every named query, with a link to its form."""
-    return render(request, "queries.html", queries=list(queries.registry().values()),
-                  api_url="/api/queries")  # fmt: skip
+    return render(
+        request, "queries.html", queries=list(queries.registry().values()), api_url="/api/queries"
+    )
 
 
 def param_choices(p: queries.Param) -> list[str] | None:
@@ -270,50 +344,90 @@ def query_page(name: str, request: Request, db: DbDep, settings: SettingsDep) ->
     given = {k: v for k, v in raw.items() if v != ""}
     if ran:
         _, _, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
-        view = graphviz.from_rows(db, f"{query.title}: records in the result", rows,
-                                  settings.graph_node_cap, "narrow the query's parameters.",
-                                  api_url=with_query(f"/api/queries/{name}", given))  # fmt: skip
+        view = graphviz.from_rows(
+            db,
+            f"{query.title}: records in the result",
+            rows,
+            settings.graph_node_cap,
+            "narrow the query's parameters.",
+            api_url=with_query(f"/api/queries/{name}", given),
+        )
     values = {p.name: raw.get(p.name, "") for p in query.params}
-    fields = [{"p": p, "value": values[p.name], "choices": param_choices(p),
-               "default": queries.jsonable(p.default)} for p in query.params]  # fmt: skip
+    fields = [
+        {
+            "p": p,
+            "value": values[p.name],
+            "choices": param_choices(p),
+            "default": queries.jsonable(p.default),
+        }
+        for p in query.params
+    ]
     columns = list(rows[0].keys()) if rows else []
-    return render(request, "query.html", query=query, fields=fields, ran=ran, rows=rows,
-                  columns=columns, view=view, graph_view=view,
-                  example_url=with_query(f"/queries/{name}", query.example),
-                  api_url=with_query(f"/api/queries/{name}", given),
-                  csv_url=with_query(f"/api/queries/{name}", {**given, "format": "csv"}),
-                  graph_url=with_query(f"/graph/query/{name}", given))  # fmt: skip
+    return render(
+        request,
+        "query.html",
+        query=query,
+        fields=fields,
+        ran=ran,
+        rows=rows,
+        columns=columns,
+        view=view,
+        graph_view=view,
+        example_url=with_query(f"/queries/{name}", query.example),
+        api_url=with_query(f"/api/queries/{name}", given),
+        csv_url=with_query(f"/api/queries/{name}", {**given, "format": "csv"}),
+        graph_url=with_query(f"/graph/query/{name}", given),
+    )
 
 
-def cypher_console(request: Request, db: Any, settings: Any, text: str | None,
-                   params_text: str) -> Response:  # fmt: skip
-    context: dict[str, Any] = {"query": text if text is not None else EXAMPLE_CYPHER,
-                               "params_text": params_text, "result": None, "error": None,
-                               "view": None, "graph_view": None, "api_url": "/api/cypher"}  # fmt: skip
+def cypher_console(
+    request: Request, db: Any, settings: Any, text: str | None, params_text: str
+) -> Response:
+    context: dict[str, Any] = {
+        "query": text if text is not None else EXAMPLE_CYPHER,
+        "params_text": params_text,
+        "result": None,
+        "error": None,
+        "view": None,
+        "graph_view": None,
+        "api_url": "/api/cypher",
+    }
     status = 200
     if text is not None:
         try:
             try:
                 params = json.loads(params_text) if params_text.strip() else {}
             except json.JSONDecodeError as exc:
-                raise BadParameter("params", f"is not valid JSON ({exc.msg}, line {exc.lineno} "
-                                   f"column {exc.colno})") from None  # fmt: skip
+                raise BadParameter(
+                    "params", f"is not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
+                ) from None
             if not isinstance(params, dict):
-                raise BadParameter("params", "must be a JSON object such as {\"id\": \"org:meta\"}")
-            result = run_readonly(db, text, params, timeout=settings.cypher_timeout,
-                                  row_cap=settings.cypher_row_cap,
-                                  max_chars=settings.cypher_max_chars)  # fmt: skip
+                raise BadParameter("params", 'must be a JSON object such as {"id": "org:meta"}')
+            result = run_readonly(
+                db,
+                text,
+                params,
+                timeout=settings.cypher_timeout,
+                row_cap=settings.cypher_row_cap,
+                max_chars=settings.cypher_max_chars,
+            )
             context["result"] = result
             view = graphviz.cypher_graph(db, result.rows, settings.graph_node_cap)
             context["view"] = context["graph_view"] = view
         except GovGraphError as exc:
             status = exc.http_status
-            context["error"] = {"status": status, "message": exc.message, "fix": exc.fix,
-                                "param": getattr(exc, "param", None),
-                                "code": getattr(exc, "neo4j_code", None)}  # fmt: skip
+            context["error"] = {
+                "status": status,
+                "message": exc.message,
+                "fix": exc.fix,
+                "param": getattr(exc, "param", None),
+                "code": getattr(exc, "neo4j_code", None),
+            }
         body = {"query": text, "params": _loads_or_text(params_text)}
-        context["curl"] = ("curl -s -X POST -H 'Content-Type: application/json' "
-                           f"--data '{json.dumps(body)}' {request.base_url}api/cypher")  # fmt: skip
+        context["curl"] = (
+            "curl -s -X POST -H 'Content-Type: application/json' "
+            f"--data '{json.dumps(body)}' {request.base_url}api/cypher"
+        )
         context["permalink"] = with_query("/cypher", {"query": text, "params": params_text})
     return render(request, "cypher.html", status=status, **context)
 
@@ -334,8 +448,13 @@ def cypher_get(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.post("/cypher", response_class=HTMLResponse)
-def cypher_post(request: Request, db: DbDep, settings: SettingsDep, query: str = Form(""),
-                params: str = Form("")) -> Response:  # fmt: skip
+def cypher_post(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    query: str = Form(""),
+    params: str = Form(""),
+) -> Response:
     """Run the console's query: same checks, time limit and row cap as POST /api/cypher."""
     return cypher_console(request, db, settings, query, params)
 
@@ -352,11 +471,17 @@ def graph_whole(request: Request, db: DbDep, settings: SettingsDep) -> Response:
     kinds = graphviz.parse_kinds(kinds_raw)
     start, end = arg(request, "from", 20), arg(request, "to", 20)
     view = graphviz.whole(db, kinds, start, end, settings.graph_node_cap)
-    return graph_response(request, view, mode="whole", all_kinds=graphviz.all_kinds(),
-                          kinds=kinds or [], form={"from": start or "", "to": end or ""},
-                          api_url=with_query("/graph", {"kinds": ",".join(kinds or []),
-                                                        "from": start, "to": end,
-                                                        "format": "json"}))  # fmt: skip
+    return graph_response(
+        request,
+        view,
+        mode="whole",
+        all_kinds=graphviz.all_kinds(),
+        kinds=kinds or [],
+        form={"from": start or "", "to": end or ""},
+        api_url=with_query(
+            "/graph", {"kinds": ",".join(kinds or []), "from": start, "to": end, "format": "json"}
+        ),
+    )
 
 
 @router.get("/graph/entity/{entity_id}", response_class=HTMLResponse)
@@ -367,8 +492,14 @@ def graph_entity(entity_id: str, request: Request, db: DbDep, settings: Settings
     if depth_text not in ("1", "2"):
         raise BadParameter("depth", f"'{depth_text}' is not allowed; use 1 or 2")
     view = graphviz.neighbourhood(db, entity_id, int(depth_text), settings.graph_node_cap)
-    return graph_response(request, view, mode="entity", entity_id=entity_id,
-                          depth=int(depth_text), api_url=view.api_url)  # fmt: skip
+    return graph_response(
+        request,
+        view,
+        mode="entity",
+        entity_id=entity_id,
+        depth=int(depth_text),
+        api_url=view.api_url,
+    )
 
 
 @router.get("/graph/parties/{target_id}", response_class=HTMLResponse)
@@ -377,8 +508,14 @@ def graph_parties(target_id: str, request: Request, db: DbDep, settings: Setting
     check_id(target_id, "target")
     as_of = arg(request, "as_of", 20)
     view = graphviz.parties(db, target_id, as_of, settings.graph_node_cap)
-    return graph_response(request, view, mode="parties", target_id=target_id,
-                          form={"as_of": as_of or ""}, api_url=view.api_url)  # fmt: skip
+    return graph_response(
+        request,
+        view,
+        mode="parties",
+        target_id=target_id,
+        form={"as_of": as_of or ""},
+        api_url=view.api_url,
+    )
 
 
 @router.get("/graph/query/{name}", response_class=HTMLResponse)
@@ -388,8 +525,19 @@ def graph_query(name: str, request: Request, db: DbDep, settings: SettingsDep) -
     raw = query_raw(request, {"format"})
     _, _, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
     given = {k: v for k, v in raw.items() if v != ""}
-    view = graphviz.from_rows(db, f"{query.title}: records in the result", rows,
-                              settings.graph_node_cap, "narrow the query's parameters.",
-                              api_url=with_query(f"/api/queries/{name}", given))  # fmt: skip
-    return graph_response(request, view, mode="query", query=query,
-                          form_url=with_query(f"/queries/{name}", given), api_url=view.api_url)  # fmt: skip
+    view = graphviz.from_rows(
+        db,
+        f"{query.title}: records in the result",
+        rows,
+        settings.graph_node_cap,
+        "narrow the query's parameters.",
+        api_url=with_query(f"/api/queries/{name}", given),
+    )
+    return graph_response(
+        request,
+        view,
+        mode="query",
+        query=query,
+        form_url=with_query(f"/queries/{name}", given),
+        api_url=view.api_url,
+    )

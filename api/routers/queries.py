@@ -19,11 +19,19 @@ RESERVED = {"format"}
 
 def query_public(q: queries.CannedQuery) -> QueryPublic:
     return QueryPublic(
-        name=q.name, title=q.title, description=q.description,
-        params=[ParamPublic(name=p.name, type=p.type, default=queries.jsonable(p.default),
-                            required=p.required) for p in q.params],
-        example=q.example, api_url=f"/api/queries/{q.name}", cypher=q.cypher,
-    )  # fmt: skip
+        name=q.name,
+        title=q.title,
+        description=q.description,
+        params=[
+            ParamPublic(
+                name=p.name, type=p.type, default=queries.jsonable(p.default), required=p.required
+            )
+            for p in q.params
+        ],
+        example=q.example,
+        api_url=f"/api/queries/{q.name}",
+        cypher=q.cypher,
+    )
 
 
 @router.get("", response_model=QueriesPublic)
@@ -34,8 +42,9 @@ def list_queries() -> QueriesPublic:
 
 
 @router.get("/{name}", response_model=QueryResultPublic)
-def run_query(name: str, request: Request, db: DbDep,
-              format: Literal["json", "csv"] = "json") -> QueryResultPublic | Response:  # fmt: skip
+def run_query(
+    name: str, request: Request, db: DbDep, format: Literal["json", "csv"] = "json"
+) -> QueryResultPublic | Response:
     """Run a named query; its parameters come as query-string values."""
     raw: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
@@ -44,8 +53,11 @@ def run_query(name: str, request: Request, db: DbDep,
         if key in raw:
             raise BadParameter(key[:64], "was given more than once")
         raw[key] = value
-    query, params, rows = queries.run(db, name, raw, timeout=request.app.state.settings.cypher_timeout)
+    query, params, rows = queries.run(
+        db, name, raw, timeout=request.app.state.settings.cypher_timeout
+    )
     if format == "csv":
         return csv_response(rows, name)
-    return QueryResultPublic(query=query.name, params=queries.jsonable(params), data=rows,
-                             count=len(rows))  # fmt: skip
+    return QueryResultPublic(
+        query=query.name, params=queries.jsonable(params), data=rows, count=len(rows)
+    )
