@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.cache import RevisionCache
 from govgraph.settings import Settings
 from graph.db import Database
 
@@ -28,5 +29,11 @@ def get_db(request: Request) -> Database:
     return state.db
 
 
+def get_cache(request: Request) -> RevisionCache:
+    """The app's answer cache."""
+    return request.app.state.cache  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[RevisionCache, Depends(get_cache)]
 DbDep = Annotated[Database, Depends(get_db)]

@@ -488,7 +488,7 @@ def _entity(db: Any, entity_id: str, param: str = "id") -> dict[str, Any]:
             f"No actor or instrument with id '{entity_id}'.",
             fix="search for it on the home page (/?q=...) to find its id.",
         )
-    return rows[0]  # type: ignore[no-any-return]
+    return dict(rows[0])
 
 
 # ------------------------------------------------------------------------------------- the views

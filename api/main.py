@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
+from api.cache import RevisionCache
 from api.routers import cypher, entities, events, pages
 from api.routers import queries as queries_router
 from govgraph import __version__
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   "knowledge graph of AI-governance actors and events.")  # fmt: skip
     app.state.settings = settings or get_settings()
     app.state.db = None
+    app.state.cache = RevisionCache(app.state.settings.cache_seconds)
     if app.state.settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip

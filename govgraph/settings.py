@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     cypher_timeout: float = Field(default=5.0, alias="GOVGRAPH_CYPHER_TIMEOUT", gt=0, le=300)
     cypher_row_cap: int = Field(default=1000, alias="GOVGRAPH_CYPHER_ROW_CAP", ge=1, le=100_000)
     cypher_max_chars: int = Field(default=20_000, alias="GOVGRAPH_CYPHER_MAX_CHARS", ge=100)
+    cache_seconds: float = Field(default=1.0, alias="GOVGRAPH_CACHE_SECONDS", ge=0, le=3600)
     graph_node_cap: int = Field(default=300, alias="GOVGRAPH_GRAPH_NODE_CAP", ge=10, le=5000)
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="GOVGRAPH_DATA_DIR")

@@ -35,6 +35,7 @@ class IngestReport:
 
     types: dict[str, TypeCounts] = field(default_factory=dict)
     shortcuts: int = 0
+    revision: str | None = None
 
     @property
     def changed(self) -> int:
@@ -226,7 +227,36 @@ def ingest(
 
     if prune:
         _prune(db, schema, report, batch_size)
+    report.revision = write_revision(db)
     return report
+
+
+REVISION_KEY = "revision"
+
+
+def write_revision(db: Database) -> str:
+    """Record a revision derived from every record's content hash (same graph, same revision)."""
+    rows = db.rows(
+        "MATCH (n) WHERE n.content_hash IS NOT NULL "
+        "RETURN n.id AS id, n.content_hash AS h ORDER BY n.id"
+    )
+    revision = content_hash({"records": [(r["id"], r["h"]) for r in rows]})[:16]
+    if read_revision(db) == revision:
+        return revision  # nothing changed: write nothing
+    db.write(
+        lambda tx: tx.run(
+            "MERGE (m:GovGraphMeta {key: $key}) SET m.value = $value, m.updated_at = datetime()",
+            key=REVISION_KEY,
+            value=revision,
+        ).consume()
+    )
+    return revision
+
+
+def read_revision(db: Database) -> str | None:
+    """The revision the last ingest recorded, if any."""
+    rows = db.rows("MATCH (m:GovGraphMeta {key: $key}) RETURN m.value AS v", {"key": REVISION_KEY})
+    return str(rows[0]["v"]) if rows else None
 
 
 def _prune(db: Database, schema: Schema, report: IngestReport, batch_size: int) -> None:

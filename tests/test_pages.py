@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -63,10 +64,11 @@ def title_of(html: str) -> str:
     return match.group(1).strip()
 
 
-def graph_spec(html: str) -> dict:  # type: ignore[type-arg]
+def graph_spec(html: str) -> dict[str, Any]:
     match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
     assert match, "page embeds no graph"
-    return json.loads(match.group(1))  # type: ignore[no-any-return]
+    spec: dict[str, Any] = json.loads(match.group(1))
+    return spec
 
 
 def external_assets(html: str) -> list[str]:
@@ -239,6 +241,14 @@ def test_timeline_draws_uncertain_dates_as_ranges(client: TestClient, curated: D
     assert 'class="tl-bar point' in row
 
 
+def test_timeline_pages(client: TestClient, curated: Database) -> None:
+    first = client.get("/timeline", params={"actor": "org:meta", "limit": "1"}).text
+    assert first.count('class="tl-row"') == 1
+    assert 'href="/timeline?actor=org%3Ameta&amp;limit=1&amp;offset=1" rel="next"' in first
+    second = client.get("/timeline", params={"actor": "org:meta", "limit": "1", "offset": "1"})
+    assert 'rel="prev"' in second.text
+
+
 def test_node_cap_notice(small_cap: TestClient, curated: Database) -> None:
     html = small_cap.get("/graph").text
     assert 'id="graph-notice"' in html
@@ -273,6 +283,7 @@ def test_unknown_ids_give_a_404_page(client: TestClient, curated: Database, url:
         ("/timeline?from=2026-13-01", "from"),
         ("/timeline?type=coup", "type"),
         ("/timeline?actor=Not%20An%20Id", "actor"),
+        ("/timeline?offset=-1", "offset"),
         ("/graph/entity/agency:caisi?depth=3", "depth"),
         ("/graph?kinds=spaceship", "kinds"),
         ("/graph?from=2026-12-31&to=2026-01-01", "from"),

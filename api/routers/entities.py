@@ -8,7 +8,7 @@ import unicodedata
 from fastapi import APIRouter, Query
 
 import queries
-from api.deps import DbDep
+from api.deps import CacheDep, DbDep
 from api.models import EntitiesPublic, EntityDetailPublic, EntityPublic
 from govgraph.errors import BadParameter, NotFound
 from graph.schema import ID_PATTERN, load_schema
@@ -118,13 +118,16 @@ def search_entities(
 @router.get("", response_model=EntitiesPublic)
 def list_entities(
     db: DbDep,
+    cache: CacheDep,
     q: str | None = Query(None, max_length=200, description="Words of a name or alias."),
     kind: str | None = Query(None, max_length=50, description="An actor or instrument kind."),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=100_000),
 ) -> EntitiesPublic:
     """Search actors and instruments by name or alias, or list them by kind."""
-    return search_entities(db, q, kind, limit, offset)
+    key = ("entities", q, kind, limit, offset)
+    answer, _ = cache.get_or_compute(db, key, lambda: search_entities(db, q, kind, limit, offset))
+    return answer  # type: ignore[no-any-return]
 
 
 @router.get("/{entity_id}", response_model=EntityDetailPublic)

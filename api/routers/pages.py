@@ -277,31 +277,50 @@ def timeline_page(request: Request, db: DbDep) -> Response:
     limit = arg(request, "limit", 5) or "200"
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
         raise BadParameter("limit", f"'{limit}' is not a whole number from 1 to 1000")
+    offset = arg(request, "offset", 6) or "0"
+    if not offset.isdigit() or int(offset) > 100_000:
+        raise BadParameter("offset", f"'{offset}' is not a whole number from 0 to 100000")
     raw = {
         "actor": actor,
         "type": type_,
         "date_from": start and start.isoformat(),
         "date_to": end and end.isoformat(),
-        "limit": limit,
+        "limit": str(int(limit) + 1),
+        "offset": offset,
     }
     _, _, rows = queries.run(db, "timeline", raw)
-    placed, ticks = timeline_layout(rows)
+    more = len(rows) > int(limit)
+    placed, ticks = timeline_layout(rows[: int(limit)])
     form = {
         "actor": actor,
         "type": type_,
         "from": start and start.isoformat(),
         "to": end and end.isoformat(),
-        "limit": limit if limit != "200" else None,
     }
+    paging = {"limit": limit if limit != "200" else None}
+    later = int(offset) + int(limit) if more else None
+    earlier = max(int(offset) - int(limit), 0) if int(offset) > 0 else None
     return render(
         request,
         "timeline.html",
         events=placed,
         ticks=ticks,
         form=form,
+        offset=int(offset),
+        later_url=with_query("/timeline", {**form, **paging, "offset": later}) if later else None,
+        earlier_url=(
+            with_query("/timeline", {**form, **paging, "offset": earlier or None})
+            if earlier is not None
+            else None
+        ),
         event_types=load_schema().event_types,
-        api_url=with_query("/api/events", form),
-        csv_url=with_query("/api/events", {**form, "format": "csv"}),
+        api_url=with_query(
+            "/api/events", {**form, "limit": limit, "offset": offset if offset != "0" else None}
+        ),
+        csv_url=with_query(
+            "/api/events",
+            {**form, "limit": limit, "offset": offset if offset != "0" else None, "format": "csv"},
+        ),
     )
 
 

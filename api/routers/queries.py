@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 import queries
 from api.csvout import csv_response
-from api.deps import DbDep
+from api.deps import CacheDep, DbDep, SettingsDep
 from api.models import ParamPublic, QueriesPublic, QueryPublic, QueryResultPublic
 from govgraph.errors import BadParameter
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
 RESERVED = {"format"}
+REVISION_HEADER = "X-GovGraph-Revision"
 
 
 def query_public(q: queries.CannedQuery) -> QueryPublic:
@@ -34,6 +36,22 @@ def query_public(q: queries.CannedQuery) -> QueryPublic:
     )
 
 
+def json_bytes(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def answer_response(
+    payload: dict[str, Any], rows: list[dict[str, Any]], fmt: str, name: str, revision: str | None
+) -> Response:
+    """JSON (pre-rendered once per revision) or CSV, with the revision that answered."""
+    headers = {REVISION_HEADER: revision} if revision else {}
+    if fmt == "csv":
+        response = csv_response(rows, name)
+        response.headers.update(headers)
+        return response
+    return Response(payload["json"], media_type="application/json", headers=headers)
+
+
 @router.get("", response_model=QueriesPublic)
 def list_queries() -> QueriesPublic:
     """Every named query with its title, description and parameters."""
@@ -43,8 +61,13 @@ def list_queries() -> QueriesPublic:
 
 @router.get("/{name}", response_model=QueryResultPublic)
 def run_query(
-    name: str, request: Request, db: DbDep, format: Literal["json", "csv"] = "json"
-) -> QueryResultPublic | Response:
+    name: str,
+    request: Request,
+    db: DbDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
     """Run a named query; its parameters come as query-string values."""
     raw: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
@@ -53,11 +76,14 @@ def run_query(
         if key in raw:
             raise BadParameter(key[:64], "was given more than once")
         raw[key] = value
-    query, params, rows = queries.run(
-        db, name, raw, timeout=request.app.state.settings.cypher_timeout
+
+    def compute() -> dict[str, Any]:
+        query, params, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
+        body = {"query": query.name, "params": queries.jsonable(params), "data": rows,
+                "count": len(rows)}  # fmt: skip
+        return {"json": json_bytes(body), "rows": rows}
+
+    payload, revision = cache.get_or_compute(
+        db, ("query", name, tuple(sorted(raw.items()))), compute
     )
-    if format == "csv":
-        return csv_response(rows, name)
-    return QueryResultPublic(
-        query=query.name, params=queries.jsonable(params), data=rows, count=len(rows)
-    )
+    return answer_response(payload, payload["rows"], format, name, revision)

@@ -1,0 +1,67 @@
+"""Named-query answers cached per graph revision, so hot questions skip the database."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from graph.db import Database
+from ingest.writer import read_revision
+
+Key = tuple[Any, ...]
+
+
+class RevisionCache:
+    """An LRU of answers, emptied whenever the graph's recorded revision changes.
+
+    The revision is re-read at most every `check_seconds`; 0 turns the cache off.
+    """
+
+    def __init__(self, check_seconds: float, max_entries: int = 2048) -> None:
+        self.check_seconds = check_seconds
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Key, Any] = OrderedDict()
+        self._revision: str | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.check_seconds > 0
+
+    def revision(self, db: Database) -> str | None:
+        """The graph's revision, re-read from the server when the last look is too old."""
+        now = time.monotonic()
+        if not self.enabled:
+            return None
+        if now - self._checked >= self.check_seconds:
+            current = read_revision(db)
+            with self._lock:
+                if current != self._revision:
+                    self._entries.clear()
+                    self._revision = current
+                self._checked = now
+        return self._revision
+
+    def get_or_compute(
+        self, db: Database, key: Key, compute: Callable[[], Any]
+    ) -> tuple[Any, str | None]:
+        """(answer, revision): cached when the revision is known and unchanged."""
+        revision = self.revision(db)
+        if not self.enabled or revision is None:
+            return compute(), revision
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key], revision
+        value = compute()
+        with self._lock:
+            if self._revision != revision:  # the graph changed while computing: don't keep it
+                return value, revision
+            self._entries[key] = value
+            if len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value, revision

@@ -1,0 +1,65 @@
+"""Answers are cached per graph revision; a new ingest changes the revision and the answer."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from conftest import DATA_DIR
+from govgraph.settings import Settings
+from graph.db import Database
+from ingest.validate import load_dataset
+from ingest.writer import ingest, read_revision
+
+SEED = DATA_DIR / "caisi-review-2026.yaml"
+URL = "/api/queries/parties-to?target=program:caisi-frontier-review"
+
+
+def meta_joins(folder: Path) -> Path:
+    data = yaml.safe_load(SEED.read_text())
+    data["events"].append({
+        "id": "event:2026-meta-joins-caisi-review-test",
+        "type": "joined",
+        "date": "2026-11",
+        "summary": "Test record: Meta joins.",
+        "status": "reported",
+        "participants": [{"actor": "org:meta", "role": "party"}],
+        "concerns": [{"id": "program:caisi-frontier-review", "role": "subject"}],
+        "sources": ["src:article-2026-caisi-meta-holdout"],
+        "recorded_at": "2026-11-29",
+    })  # fmt: skip
+    path = folder / "seed-plus.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_revision_is_deterministic_and_changes_with_content(clean_db: Database, tmp_data: Path) -> None:
+    ingest(clean_db, load_dataset([SEED]))
+    first = read_revision(clean_db)
+    assert first
+    ingest(clean_db, load_dataset([SEED]))
+    assert read_revision(clean_db) == first
+    ingest(clean_db, load_dataset([meta_joins(tmp_data)]))
+    assert read_revision(clean_db) not in {None, first}
+
+
+def test_cached_answer_follows_a_new_ingest(
+    clean_db: Database, tmp_data: Path, settings: Settings
+) -> None:
+    ingest(clean_db, load_dataset([SEED]))
+    app = create_app(settings.model_copy(update={"cache_seconds": 0.2}))
+    with TestClient(app) as client:
+        before = client.get(URL)
+        assert before.json()["count"] == 5
+        rev = before.headers["X-GovGraph-Revision"]
+        assert client.get(URL).headers["X-GovGraph-Revision"] == rev
+        ingest(clean_db, load_dataset([meta_joins(tmp_data)]))
+        time.sleep(0.3)
+        after = client.get(URL)
+        assert after.json()["count"] == 6
+        assert after.headers["X-GovGraph-Revision"] not in {rev, ""}
+        assert "org:meta" in {r["actor_id"] for r in after.json()["data"]}
