@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from neo4j.exceptions import Neo4jError
 from starlette.exceptions import HTTPException
 
 from govgraph.errors import GovGraphError
+from graph import readonly
+
+log = logging.getLogger("govgraph.api")
 
 
 def _code(exc: Exception) -> str:
@@ -46,6 +51,21 @@ def install(app: FastAPI) -> None:
             f"parameter '{param}': {detail}",
             fix="correct the parameter named above (see /docs).",
             param=param,
+        )
+
+    @app.exception_handler(Neo4jError)
+    async def neo4j_error(request: Request, exc: Neo4jError) -> JSONResponse:
+        mapped = readonly.neo4j_error(exc)
+        return await govgraph_error(request, mapped)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(
+            500,
+            "internal_error",
+            "An unexpected error occurred.",
+            fix="retry; if it persists, report it with the request URL.",
         )
 
     @app.exception_handler(HTTPException)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from govgraph import PROJECT_ROOT
 
@@ -38,7 +39,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="GOVGRAPH_HOST")
     port: int = Field(default=8000, alias="GOVGRAPH_PORT", ge=1, le=65535)
     api_key: SecretStr | None = Field(default=None, alias="GOVGRAPH_API_KEY")
-    cors_origins: list[str] = Field(default_factory=list, alias="GOVGRAPH_CORS_ORIGINS")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="GOVGRAPH_CORS_ORIGINS"
+    )
     cypher_timeout: float = Field(default=5.0, alias="GOVGRAPH_CYPHER_TIMEOUT", gt=0, le=300)
     cypher_row_cap: int = Field(default=1000, alias="GOVGRAPH_CYPHER_ROW_CAP", ge=1, le=100_000)
     cypher_max_chars: int = Field(default=20_000, alias="GOVGRAPH_CYPHER_MAX_CHARS", ge=100)

@@ -11,7 +11,7 @@ from neo4j import READ_ACCESS
 from neo4j.exceptions import ClientError, Neo4jError, TransientError
 from neo4j.graph import Node, Path, Relationship
 
-from govgraph.errors import BadParameter, QueryRejected, QueryTimeout, Unavailable
+from govgraph.errors import BadParameter, GovGraphError, QueryRejected, QueryTimeout, Unavailable
 from graph.db import Database, translate_errors
 
 ALLOWED_PROCEDURES = {
@@ -155,11 +155,12 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _neo4j_error(exc: Neo4jError) -> Exception:
+def neo4j_error(exc: Neo4jError) -> GovGraphError:
+    """A driver error as a govgraph error with a plain message and the Neo4j code."""
     code = exc.code or "Neo.ClientError"
     message = (exc.message or str(exc)).splitlines()[0][:500]
     if code in TIMEOUT_CODES or "timed out" in message.lower() or "terminated" in message.lower():
-        err: Exception = QueryTimeout(
+        err: GovGraphError = QueryTimeout(
             f"The query ran past its time limit and was stopped ({code}).",
             fix="narrow it: add a LIMIT or more specific MATCH patterns.",
         )
@@ -212,7 +213,7 @@ def run_readonly(
                     rows.append({k: plain(v) for k, v in record.items()})
                 tx.rollback()
         except (ClientError, TransientError) as exc:
-            raise _neo4j_error(exc) from None
+            raise neo4j_error(exc) from None
         except Neo4jError as exc:
-            raise _neo4j_error(exc) from None
+            raise neo4j_error(exc) from None
     return CypherResult(columns, rows, truncated, row_cap)

@@ -137,3 +137,20 @@ def test_events_filters_pagination_and_csv(client: TestClient, curated: Database
 
 def test_unknown_route_uses_the_error_shape(client: TestClient) -> None:
     assert_error(client.get("/api/nothing-here"), 404, "not_found")
+
+
+def test_cors_origins_from_settings(settings: Settings, curated: Database) -> None:
+    app = create_app(settings.model_copy(update={"cors_origins": ["http://newsroom.example"]}))
+    with TestClient(app) as c:
+        ok = c.get("/api/queries", headers={"Origin": "http://newsroom.example"})
+        assert ok.headers["access-control-allow-origin"] == "http://newsroom.example"
+        other = c.get("/api/queries", headers={"Origin": "http://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
+    with TestClient(create_app(settings)) as c:
+        closed = c.get("/api/queries", headers={"Origin": "http://newsroom.example"})
+        assert "access-control-allow-origin" not in closed.headers
+
+
+def test_cors_setting_parses_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVGRAPH_CORS_ORIGINS", "http://a.example, http://b.example")
+    assert Settings().cors_origins == ["http://a.example", "http://b.example"]
