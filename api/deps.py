@@ -31,7 +31,7 @@ def get_db(request: Request) -> Database:
 
 def get_cache(request: Request) -> RevisionCache:
     """The app's answer cache."""
-    return request.app.state.cache  # type: ignore[no-any-return]
+    return request.app.state.cache
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -14,94 +14,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from pyvis.network import Network
 
 import queries
+from api.graph_style import (
+    OPTIONS,
+    STATUS_STYLE,
+    edge_label,
+    edge_title,
+    kind_of,
+    node_label,
+    node_title,
+    page_url,
+    style_of,
+)
 from govgraph.errors import BadParameter, NotFound
-from graph.dates import parse_day
-from graph.schema import ID_PATTERN, load_schema
-
-# Colour and shape for each kind (vis-network shapes; box/ellipse put the label inside).
-KIND_STYLE: dict[str, tuple[str, str]] = {
-    "lab": ("#4e79a7", "dot"),
-    "company": ("#a0cbe8", "dot"),
-    "nonprofit": ("#86bcb6", "dot"),
-    "agency": ("#59a14f", "triangle"),
-    "department": ("#8cd17d", "triangle"),
-    "executive_office": ("#e15759", "star"),
-    "legislature": ("#ff9d9a", "triangleDown"),
-    "international_body": ("#b07aa1", "hexagon"),
-    "news_outlet": ("#9d7660", "square"),
-    "person": ("#f28e2b", "diamond"),
-    "country": ("#bab0ac", "hexagon"),
-    "jurisdiction": ("#d7d0cc", "hexagon"),
-    "model": ("#edc948", "star"),
-    "executive_order": ("#ffbe7d", "box"),
-    "law": ("#f1ce63", "box"),
-    "policy": ("#fbe9a8", "box"),
-    "program": ("#b6e3a8", "box"),
-    "commitments": ("#d4a6c8", "ellipse"),
-    "declaration": ("#d4a6c8", "ellipse"),
-    "mou": ("#d4a6c8", "ellipse"),
-    "code_of_practice": ("#d4a6c8", "ellipse"),
-    "treaty": ("#d4a6c8", "ellipse"),
-    "event": ("#c9c9c9", "square"),
-    "source": ("#e8e8e8", "dot"),
-}
-UNKNOWN_STYLE = ("#dddddd", "dot")
-# The parties view colours actors by where they stand.
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "joined": ("#2e7d32", "joined (a party)"),
-    "joined_uncertain": ("#a5d6a7", "joined, but the date straddles as_of"),
-    "negotiating": ("#f9a825", "negotiating"),
-    "declined": ("#c62828", "declined"),
-    "holdout": ("#6a1b9a", "holdout: pressed to join, not joined"),
-    "withdrew": ("#757575", "withdrew"),
-    "presser": ("#90a4ae", "pressed someone to join"),
-}
-HOLDOUT_COLOR = STATUS_STYLE["holdout"][0]
-ENTITY_FAMILY_LABELS = ("Actor", "Instrument")
-PSEUDO_KINDS = ("event",)
-MAX_LABEL = 32
-
-OPTIONS: dict[str, Any] = {
-    "nodes": {
-        "size": 16,
-        "borderWidth": 1,
-        "font": {"size": 13, "face": "sans-serif"},
-        "shapeProperties": {"interpolation": False},
-    },
-    "edges": {
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-        "font": {"size": 10, "align": "middle", "color": "#333", "strokeWidth": 3},
-        "color": {"color": "#9aa5b1", "highlight": "#1f2933", "hover": "#1f2933"},
-        "smooth": {"enabled": True, "type": "dynamic"},
-        "width": 1,
-    },
-    "physics": {
-        "enabled": True,
-        "solver": "barnesHut",
-        "barnesHut": {
-            "gravitationalConstant": -4000,
-            "centralGravity": 0.3,
-            "springLength": 140,
-            "springConstant": 0.04,
-            "damping": 0.3,
-            "avoidOverlap": 0.2,
-        },
-        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
-        "minVelocity": 1,
-    },
-    "interaction": {
-        "hover": True,
-        "tooltipDelay": 120,
-        "keyboard": {"enabled": True, "bindToWindow": False},
-        "multiselect": False,
-    },
-    "layout": {"randomSeed": 7, "improvedLayout": True},
-}
+from graph.schema import ID_PATTERN
 
 NODE_DETAILS = """
 UNWIND $ids AS nid
@@ -151,22 +81,6 @@ RETURN c.id AS center, m.id AS id, dist,
        CASE WHEN m IS NULL THEN 0 ELSE COUNT { (m)-[:!SOURCED_FROM&!CITES]-() } END AS degree
 """
 NEIGHBOURHOOD = {1: _NEIGHBOURHOOD % 1, 2: _NEIGHBOURHOOD % 2}
-WHOLE_ENTITIES = """
-MATCH (n:Entity)
-WHERE ($kinds IS NULL OR n.kind IN $kinds)
-  AND (($from IS NULL AND $to IS NULL) OR EXISTS {
-    MATCH (n)-[:PARTICIPATED_IN|CONCERNS]-(e:Event)
-    WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
-      AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
-  })
-RETURN n.id AS id, n.kind AS kind, COUNT { (n)-[:!SOURCED_FROM&!CITES]-() } AS degree
-"""
-WHOLE_EVENTS = """
-MATCH (e:Event)
-WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
-  AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
-RETURN e.id AS id, 'event' AS kind, COUNT { (e)-[:!SOURCED_FROM&!CITES]-() } AS degree
-"""
 STANDING = """
 MATCH (t:Entity {id: $target})
       <-[r:PARTY_TO|DECLINED|NEGOTIATING|WITHDREW_FROM|PRESSED_TO_JOIN]-(a:Actor)
@@ -224,126 +138,6 @@ class GraphView:
             "notice": self.notice,
             "legend": [vars(item) for item in self.legend],
         }
-
-
-# ---------------------------------------------------------------------------------- formatting
-
-
-def date_label(text: str | None, precision: str | None = None) -> str:
-    """A date at the precision it is known: 2025-06-03, 2026-06, 2026, 2026-06 to 2026-11-29."""
-    if not text:
-        return ""
-    if text == "unknown" or precision == "unknown":
-        return "date unknown"
-    if "/" in text:
-        start, _, end = text.partition("/")
-        if start == "..":
-            return f"by {end}"
-        if end == "..":
-            return f"from {start}"
-        return f"{start} to {end}"
-    return text
-
-
-def kind_of(row: dict[str, Any]) -> str:
-    labels = row.get("labels") or []
-    if "Event" in labels:
-        return "event"
-    if "Source" in labels:
-        return "source"
-    return str(row.get("kind") or "unknown")
-
-
-def style_of(kind: str) -> tuple[str, str]:
-    return KIND_STYLE.get(kind, UNKNOWN_STYLE)
-
-
-def page_url(node_id: str, row: dict[str, Any] | None = None) -> str | None:
-    """Where a click on a node goes: an entity's page, or the timeline around an event."""
-    if node_id.startswith("event:"):
-        params = {"from": (row or {}).get("earliest"), "to": (row or {}).get("latest")}
-        query = urlencode({k: v for k, v in params.items() if v})
-        return f"/timeline?{query}#{node_id}" if query else f"/timeline#{node_id}"
-    if node_id.startswith("src:"):
-        return None
-    return f"/entity/{quote(node_id, safe=':')}"
-
-
-def _short(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _cite(src: dict[str, Any]) -> str:
-    when = date_label(src.get("published"))
-    return f"• {src.get('publisher') or 'not recorded'} — {src.get('title') or src.get('id')}" + (
-        f" ({when})" if when else ""
-    )
-
-
-def node_label(row: dict[str, Any]) -> str:
-    kind = kind_of(row)
-    if kind == "event":
-        when = date_label(row.get("date"), row.get("date_precision"))
-        return f"{row.get('type') or 'event'}\n{when}"
-    if kind == "source":
-        return _short(str(row.get("publisher") or row["id"]))
-    return _short(str(row.get("name") or row["id"]))
-
-
-def node_title(row: dict[str, Any]) -> str:
-    """The tooltip: what it is, the summary, and the sources behind it (plain text)."""
-    kind = kind_of(row)
-    lines: list[str] = []
-    if kind == "event":
-        lines.append(
-            f"{row.get('type')} · {date_label(row.get('date'), row.get('date_precision'))}"
-            f" · {row.get('status')}"
-        )
-        lines.append(row["id"])
-    elif kind == "source":
-        lines.append(f"{row.get('publisher')} — {row.get('title')}")
-        lines.append(f"{row['id']} · published {date_label(row.get('published'))}")
-    else:
-        lines.append(f"{row.get('name')} ({kind})")
-        lines.append(row["id"])
-        if row.get("aliases"):
-            lines.append("Also: " + ", ".join(row["aliases"][:6]))
-    if row.get("summary"):
-        lines.append(str(row["summary"]))
-    sources = [s for s in row.get("sources") or [] if s and s.get("id")]
-    if sources:
-        lines.append("Sources:")
-        lines.extend(_cite(s) for s in sources[:6])
-        more = max(int(row.get("source_count") or 0), len(sources)) - min(len(sources), 6)
-        if more > 0:
-            lines.append(f"  … and {more} more")
-    return "\n".join(lines)
-
-
-def edge_label(edge: dict[str, Any]) -> str:
-    rel = str(edge["type"]).lower().replace("_", " ")
-    if edge.get("role") and edge["type"] in {"PARTICIPATED_IN", "CONCERNS"}:
-        rel = f"{rel} ({edge['role']})"
-    when = date_label(edge.get("date"), edge.get("date_precision"))
-    return f"{rel}\n{when}" if when else rel
-
-
-def edge_title(edge: dict[str, Any]) -> str:
-    lines = [f"{edge['source']} —{edge['type']}→ {edge['target']}"]
-    if edge.get("role"):
-        lines.append(f"role: {edge['role']}")
-    if edge.get("date"):
-        lines.append(
-            f"date: {date_label(edge.get('date'), edge.get('date_precision'))}"
-            + (f" ({edge['date_precision']})" if edge.get("date_precision") else "")
-        )
-    if edge.get("event_id"):
-        lines.append(
-            f"event: {edge['event_id']}" + (f" · {edge['status']}" if edge.get("status") else "")
-        )
-    if edge.get("sources"):
-        lines.append("Sources: " + ", ".join(edge["sources"]))
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------- building blocks
@@ -625,177 +419,4 @@ def parties(db: Any, target_id: str, as_of: str | None, cap: int) -> GraphView:
             (f"/api/queries/holdouts?{holdouts}", "holdouts (JSON)"),
             (f"/entity/{target_id}", f"{target['name']}: facts and sources"),
         ],
-    )
-
-
-SKIP_KEYS = {"sources"}
-
-
-def ids_in(value: Any, prefixes: set[str], out: dict[str, None], key: str = "") -> None:
-    """Collect id-like strings (kind prefix, colon, slug) from query rows, skipping citations."""
-    if key in SKIP_KEYS:
-        return
-    if isinstance(value, str):
-        if ID_PATTERN.match(value) and value.split(":", 1)[0] in prefixes:
-            out[value] = None
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            ids_in(v, prefixes, out, k)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            ids_in(v, prefixes, out, key)
-
-
-def id_prefixes() -> set[str]:
-    schema = load_schema()
-    return {p for t in schema.types.values() for p in t.prefixes()} | {"event", "src"}
-
-
-def from_rows(
-    db: Any,
-    title: str,
-    rows: Sequence[dict[str, Any]],
-    cap: int,
-    hint: str,
-    api_url: str | None = None,
-) -> GraphView:
-    """A graph of every record a result names, with the relationships among them."""
-    found: dict[str, None] = {}
-    ids_in(list(rows), id_prefixes(), found)
-    details = node_details(db, list(found))
-    ordered = [i for i in found if i in details]
-    kinds = {i: kind_of(d) for i, d in details.items()}
-    ids, notice = cap_nodes(ordered, kinds, cap, "(the last named in the result)", hint)
-    return build(
-        title,
-        ids,
-        details,
-        edges_among(db, ids),
-        total=len(ordered),
-        cap=cap,
-        notice=notice,
-        api_url=api_url,
-    )
-
-
-def parse_kinds(values: Sequence[str]) -> list[str] | None:
-    """kinds=lab,agency or repeated kinds=...; None means every actor and instrument kind."""
-    schema = load_schema()
-    allowed = [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds]
-    allowed += list(PSEUDO_KINDS)
-    wanted = [k.strip() for v in values for k in v.split(",") if k.strip()]
-    for kind in wanted:
-        if kind not in allowed:
-            raise BadParameter("kinds", f"'{kind[:50]}' is not a kind; use {', '.join(allowed)}")
-    return list(dict.fromkeys(wanted)) or None
-
-
-def all_kinds() -> list[str]:
-    schema = load_schema()
-    return [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds] + list(
-        PSEUDO_KINDS
-    )
-
-
-def whole(
-    db: Any, kinds: list[str] | None, date_from: str | None, date_to: str | None, cap: int
-) -> GraphView:
-    """Every actor and instrument of the kinds (and events, with kind 'event'), in a date range."""
-    start = _day("from", date_from)
-    end = _day("to", date_to)
-    if start and end and start > end:
-        raise BadParameter("from", f"{start} is after to={end}; swap them")
-    entity_kinds = [k for k in kinds if k not in PSEUDO_KINDS] if kinds else None
-    params = {"from": start, "to": end}
-    rows: list[dict[str, Any]] = []
-    if entity_kinds is None or entity_kinds:
-        rows += db.rows(WHOLE_ENTITIES, {**params, "kinds": entity_kinds})
-    if kinds and "event" in kinds:
-        rows += db.rows(WHOLE_EVENTS, params)
-    rows.sort(key=lambda r: (-r["degree"], r["id"]))
-    ordered = [r["id"] for r in rows]
-    kind_map = {r["id"]: r["kind"] for r in rows}
-    ids, notice = cap_nodes(
-        ordered,
-        kind_map,
-        cap,
-        "(the least connected)",
-        "choose fewer kinds, or a shorter date range with from= and to=.",
-    )
-    details = node_details(db, ids)
-    label = ", ".join(kinds) if kinds else "all actors and instruments"
-    span = f" from {start or '…'} to {end or '…'}" if (start or end) else ""
-    return build(
-        f"Graph: {label}{span}",
-        ids,
-        details,
-        edges_among(db, ids, start, end),
-        total=len(ordered),
-        cap=cap,
-        notice=notice,
-    )
-
-
-def _day(name: str, text: str | None) -> date | None:
-    if not text:
-        return None
-    if len(text) > 20:
-        raise BadParameter(name, "is not a date such as 2026-01-31")
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise BadParameter(name, str(exc)) from None
-
-
-def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView | None:
-    """Nodes and relationships a console query returned (None when it returned none)."""
-    found: dict[str, None] = {}
-    rels: list[dict[str, Any]] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            if {"labels", "properties"} <= value.keys() and isinstance(value.get("id"), str):
-                found[value["id"]] = None
-            elif {"type", "start", "end", "properties"} <= value.keys():
-                props = value.get("properties") or {}
-                rels.append(
-                    {
-                        "source": value["start"],
-                        "target": value["end"],
-                        "type": value["type"],
-                        "role": props.get("role"),
-                        "date": props.get("date"),
-                        "date_precision": props.get("date_precision"),
-                        "event_id": props.get("event_id"),
-                        "status": props.get("status"),
-                        "sources": props.get("sources"),
-                    }
-                )
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(list(rows))
-    for rel in rels:
-        found.setdefault(rel["source"], None)
-        found.setdefault(rel["target"], None)
-    if not found:
-        return None
-    details = node_details(db, [i for i in found if i])
-    ordered = [i for i in found if i in details]
-    kinds = {i: kind_of(d) for i, d in details.items()}
-    ids, notice = cap_nodes(
-        ordered, kinds, cap, "(the last returned)", "add a LIMIT or a narrower WHERE clause."
-    )
-    seen: set[tuple[str, str, str]] = set()
-    edges = []
-    for edge in [*rels, *edges_among(db, ids)]:
-        key = (edge["source"], edge["target"], edge["type"])
-        if key not in seen:
-            seen.add(key)
-            edges.append(edge)
-    return build(
-        "Nodes the query returned", ids, details, edges, total=len(ordered), cap=cap, notice=notice
     )

@@ -10,8 +10,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
 from api.cache import RevisionCache
-from api.routers import cypher, entities, events, pages
+from api.routers import cypher, entities, events, graphs, pages
 from api.routers import queries as queries_router
+from api.web import static_files
 from govgraph import __version__
 from govgraph.settings import Settings, get_settings
 
@@ -36,9 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip
     errors.install(app)
-    for module in (queries_router, entities, events, cypher, pages):
+    for module in (queries_router, entities, events, cypher, pages, graphs):
         app.include_router(module.router)
-    app.mount("/static", pages.static_files(), name="static")
+    app.mount("/static", static_files(), name="static")
     return app
 
 

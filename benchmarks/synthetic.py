@@ -18,16 +18,30 @@ from ingest.validate import Dataset, Located, _cross_checks  # the checks load_d
 RECORDED = "2026-11-29"
 TODAY = date(2026, 11, 29)
 ACTOR_KINDS = [  # (kind, prefix, weight)
-    ("lab", "org", 10), ("company", "org", 15), ("agency", "agency", 15),
-    ("department", "dept", 8), ("executive_office", "office", 2), ("legislature", "legislature", 3),
-    ("international_body", "intl", 3), ("news_outlet", "outlet", 4), ("nonprofit", "org", 10),
-    ("person", "person", 20), ("jurisdiction", "jurisdiction", 2), ("model", "model", 8),
-]  # fmt: skip
+    ("lab", "org", 10),
+    ("company", "org", 15),
+    ("agency", "agency", 15),
+    ("department", "dept", 8),
+    ("executive_office", "office", 2),
+    ("legislature", "legislature", 3),
+    ("international_body", "intl", 3),
+    ("news_outlet", "outlet", 4),
+    ("nonprofit", "org", 10),
+    ("person", "person", 20),
+    ("jurisdiction", "jurisdiction", 2),
+    ("model", "model", 8),
+]
 INSTRUMENT_KINDS = [
-    ("executive_order", "eo"), ("law", "law"), ("policy", "policy"), ("program", "program"),
-    ("commitments", "agreement"), ("declaration", "agreement"), ("mou", "agreement"),
-    ("code_of_practice", "agreement"), ("treaty", "agreement"),
-]  # fmt: skip
+    ("executive_order", "eo"),
+    ("law", "law"),
+    ("policy", "policy"),
+    ("program", "program"),
+    ("commitments", "agreement"),
+    ("declaration", "agreement"),
+    ("mou", "agreement"),
+    ("code_of_practice", "agreement"),
+    ("treaty", "agreement"),
+]
 # (event type, participant roles, concern roles, weight): roles chosen so shortcuts derive.
 EVENT_SHAPES = [
     ("joined", ["party"], ["subject"], 30),
@@ -47,8 +61,9 @@ EVENT_SHAPES = [
 
 
 def _fuzzy(rng: random.Random) -> str:
-    day = date(2015, 1, 1) + timedelta(days=rng.randrange((date(2026, 10, 31) -
-                                                            date(2015, 1, 1)).days))  # fmt: skip
+    day = date(2015, 1, 1) + timedelta(
+        days=rng.randrange((date(2026, 10, 31) - date(2015, 1, 1)).days)
+    )
     pick = rng.random()
     if pick < 0.6:
         return day.isoformat()
@@ -60,19 +75,27 @@ def _fuzzy(rng: random.Random) -> str:
     return f"{day.strftime('%Y-%m')}/{end.isoformat()}"
 
 
-def raw_records(events: int, actors: int = 2000, instruments: int = 500, sources: int = 5000,
-                seed: int = 0) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+def raw_records(
+    events: int, actors: int = 2000, instruments: int = 500, sources: int = 5000, seed: int = 0
+) -> dict[str, list[dict[str, Any]]]:
     """Plain dicts in the dataset format, before validation."""
     rng = random.Random(seed)
     src_ids = [f"src:syn-{i:05d}" for i in range(sources)]
-    out: dict[str, list[dict[str, Any]]] = {"Source": [], "Actor": [], "Instrument": [],
-                                            "Event": []}  # fmt: skip
+    out: dict[str, list[dict[str, Any]]] = {
+        "Source": [],
+        "Actor": [],
+        "Instrument": [],
+        "Event": [],
+    }
     for i, sid in enumerate(src_ids):
         rec: dict[str, Any] = {
-            "id": sid, "kind": rng.choice(["primary", "news", "news", "secondary"]),
-            "publisher": f"Publisher {i % 300}", "title": f"Synthetic report number {i}",
-            "published": _fuzzy(rng), "recorded_at": RECORDED,
-        }  # fmt: skip
+            "id": sid,
+            "kind": rng.choice(["primary", "news", "news", "secondary"]),
+            "publisher": f"Publisher {i % 300}",
+            "title": f"Synthetic report number {i}",
+            "published": _fuzzy(rng),
+            "recorded_at": RECORDED,
+        }
         if i and rng.random() < 0.2:
             rec["cites"] = rng.sample(src_ids[:i], k=min(i, rng.randint(1, 2)))
         out["Source"].append(rec)
@@ -83,19 +106,30 @@ def raw_records(events: int, actors: int = 2000, instruments: int = 500, sources
     actor_ids: list[str] = []
     models: list[str] = []
     for cid in countries:
-        out["Actor"].append({"id": cid, "kind": "country", "name": f"Country {cid[-3:]}",
-                             "sources": [rng.choice(src_ids)],
-                             "recorded_at": RECORDED})  # fmt: skip
+        out["Actor"].append(
+            {
+                "id": cid,
+                "kind": "country",
+                "name": f"Country {cid[-3:]}",
+                "sources": [rng.choice(src_ids)],
+                "recorded_at": RECORDED,
+            }
+        )
         actor_ids.append(cid)
     labs: list[str] = []
     for i in range(actors - len(countries)):
         kind = rng.choice(kinds)
         aid = f"{prefix[kind]}:syn-{i:05d}"
-        rec = {"id": aid, "kind": kind, "name": f"Actor {i}", "country": rng.choice(countries),
-               "summary": f"A synthetic {kind.replace('_', ' ')} for benchmarks.",
-               "aliases": [f"A{i}"] if rng.random() < 0.3 else [],
-               "sources": rng.sample(src_ids, k=rng.randint(1, 2)),
-               "recorded_at": RECORDED}  # fmt: skip
+        rec = {
+            "id": aid,
+            "kind": kind,
+            "name": f"Actor {i}",
+            "country": rng.choice(countries),
+            "summary": f"A synthetic {kind.replace('_', ' ')} for benchmarks.",
+            "aliases": [f"A{i}"] if rng.random() < 0.3 else [],
+            "sources": rng.sample(src_ids, k=rng.randint(1, 2)),
+            "recorded_at": RECORDED,
+        }
         if kind == "lab":
             labs.append(aid)
         if kind == "model" and labs:
@@ -112,13 +146,19 @@ def raw_records(events: int, actors: int = 2000, instruments: int = 500, sources
         kind, pre = INSTRUMENT_KINDS[i % len(INSTRUMENT_KINDS)]
         iid = f"{pre}:syn-{i:04d}"
         inst_ids.append(iid)
-        out["Instrument"].append({
-            "id": iid, "kind": kind, "name": f"Instrument {i}",
-            "status": rng.choice(["in_force", "active", "proposed", "revoked"]),
-            "summary": "A synthetic instrument.", "terms": ["Term one.", "Term two."][: i % 3],
-            "jurisdiction": rng.choice(countries), "sources": [rng.choice(src_ids)],
-            "recorded_at": RECORDED,
-        })  # fmt: skip
+        out["Instrument"].append(
+            {
+                "id": iid,
+                "kind": kind,
+                "name": f"Instrument {i}",
+                "status": rng.choice(["in_force", "active", "proposed", "revoked"]),
+                "summary": "A synthetic instrument.",
+                "terms": ["Term one.", "Term two."][: i % 3],
+                "jurisdiction": rng.choice(countries),
+                "sources": [rng.choice(src_ids)],
+                "recorded_at": RECORDED,
+            }
+        )
 
     shapes = [s for s in EVENT_SHAPES for _ in range(s[3])]
     for i in range(events):
@@ -133,14 +173,19 @@ def raw_records(events: int, actors: int = 2000, instruments: int = 500, sources
             n_con = rng.randint(1, 2) if len(croles) == 1 else 2
             whats = rng.sample(inst_ids, k=n_con)
             concerns = [{"id": w, "role": (croles * 2)[j]} for j, w in enumerate(whats)]
-        out["Event"].append({
-            "id": f"event:syn-{i:06d}", "type": etype, "date": _fuzzy(rng),
-            "summary": f"Synthetic {etype.replace('_', ' ')} event number {i}.",
-            "status": rng.choice(["reported", "confirmed", "confirmed"]),
-            "participants": [{"actor": a, "role": r} for a, r in zip(who, roles, strict=True)],
-            "concerns": concerns, "sources": rng.sample(src_ids, k=rng.randint(1, 3)),
-            "recorded_at": RECORDED,
-        })  # fmt: skip
+        out["Event"].append(
+            {
+                "id": f"event:syn-{i:06d}",
+                "type": etype,
+                "date": _fuzzy(rng),
+                "summary": f"Synthetic {etype.replace('_', ' ')} event number {i}.",
+                "status": rng.choice(["reported", "confirmed", "confirmed"]),
+                "participants": [{"actor": a, "role": r} for a, r in zip(who, roles, strict=True)],
+                "concerns": concerns,
+                "sources": rng.sample(src_ids, k=rng.randint(1, 3)),
+                "recorded_at": RECORDED,
+            }
+        )
     return out
 
 
@@ -159,8 +204,9 @@ def build(raw: dict[str, list[dict[str, Any]]]) -> Dataset:
     return dataset
 
 
-def generate(events: int, *, actors: int = 2000, instruments: int = 500, sources: int = 5000,
-             seed: int = 0) -> Dataset:  # fmt: skip
+def generate(
+    events: int, *, actors: int = 2000, instruments: int = 500, sources: int = 5000, seed: int = 0
+) -> Dataset:
     """A validated synthetic dataset."""
     return build(raw_records(events, actors, instruments, sources, seed))
 
@@ -168,8 +214,9 @@ def generate(events: int, *, actors: int = 2000, instruments: int = 500, sources
 def subset(dataset: Dataset, events: int) -> Dataset:
     """The same records with only the first `events` events."""
     out = Dataset(files=list(dataset.files))
-    out.records = {n: (recs[:events] if n == "Event" else list(recs))
-                   for n, recs in dataset.records.items()}  # fmt: skip
+    out.records = {
+        n: (recs[:events] if n == "Event" else list(recs)) for n, recs in dataset.records.items()
+    }
     return out
 
 

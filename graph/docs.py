@@ -89,15 +89,22 @@ def _type_cell(schema: Schema, rt: RecordType, prop: Prop) -> str:
         return "event type (see Event types)"
     if prop.type in {"ref", "ref_list", "roles"}:
         target = "Actor or Instrument" if prop.to == "Any" else str(prop.to)
-        shape = {"ref": f"the id of one {target}", "ref_list": f"a list of {target} ids",
-                 "roles": f"a list of role links to {target}"}  # fmt: skip
-        arrow = (f"`(:Actor)-[:{prop.relationship} {{role, ord}}]->(:Event)`"
-                 if prop.type == "roles" and prop.to == "Actor"
-                 else f"`-[:{prop.relationship}]->`")  # fmt: skip
+        shape = {
+            "ref": f"the id of one {target}",
+            "ref_list": f"a list of {target} ids",
+            "roles": f"a list of role links to {target}",
+        }
+        arrow = (
+            f"`(:Actor)-[:{prop.relationship} {{role, ord}}]->(:Event)`"
+            if prop.type == "roles" and prop.to == "Actor"
+            else f"`-[:{prop.relationship}]->`"
+        )
         return f"{prop.type}: {shape[prop.type]}; stored as {arrow}"
     if prop.type == "fuzzy_date":
-        return (f"fuzzy date; also stored as `{prop.name}_precision`, "
-                f"`{prop.name}_earliest`, `{prop.name}_latest`")  # fmt: skip
+        return (
+            f"fuzzy date; also stored as `{prop.name}_precision`, "
+            f"`{prop.name}_earliest`, `{prop.name}_latest`"
+        )
     if prop.type == "date":
         return "date (YYYY-MM-DD)"
     return prop.type.replace("_", " ")
@@ -115,24 +122,36 @@ def _record_section(schema: Schema, rt: RecordType) -> list[str]:
     lines.append(f"- File key: `{rt.key}` (schema: `graph/schema/{rt.file}`)")
     lines.append(f"- Labels: `:{labels}`" + (" plus the labels of its kind" if rt.kinds else ""))
     if rt.entity:
-        lines.append(f"- Shares the `:{ENTITY_LABEL}` label, its id space and the full-text "
-                     "index `entity_search` (name, aliases and id)")  # fmt: skip
+        lines.append(
+            f"- Shares the `:{ENTITY_LABEL}` label, its id space and the full-text "
+            "index `entity_search` (name, aliases and id)"
+        )
     if not rt.kinds:
         lines.append(f"- Ids start with `{rt.name.lower()}:`")
     lines.append("")
     if rt.kinds:
-        lines += ["#### Kinds", "", "| kind | extra labels | id prefix | description |",
-                  "| --- | --- | --- | --- |"]  # fmt: skip
+        lines += [
+            "#### Kinds",
+            "",
+            "| kind | extra labels | id prefix | description |",
+            "| --- | --- | --- | --- |",
+        ]
         for kind in rt.kinds.values():
             extra = ", ".join(f"`:{lab}`" for lab in kind.labels) or "—"
             desc = _cell(kind.description)
             lines.append(f"| `{kind.name}` | {extra} | `{kind.prefix}:` | {desc} |")
         lines.append("")
-    lines += ["#### Properties", "", "| name | type | required | description |",
-              "| --- | --- | --- | --- |"]  # fmt: skip
+    lines += [
+        "#### Properties",
+        "",
+        "| name | type | required | description |",
+        "| --- | --- | --- | --- |",
+    ]
     for prop in rt.props.values():
-        lines.append(f"| `{prop.name}` | {_cell(_type_cell(schema, rt, prop))} | "
-                     f"{_required(prop)} | {_cell(prop.description)} |")  # fmt: skip
+        lines.append(
+            f"| `{prop.name}` | {_cell(_type_cell(schema, rt, prop))} | "
+            f"{_required(prop)} | {_cell(prop.description)} |"
+        )
     lines.append("")
     return lines
 
@@ -152,8 +171,8 @@ def mermaid(schema: Schema) -> list[str]:
     lines = ["```mermaid", "flowchart LR"]
     entities = [t.name for t in schema.types.values() if t.entity]
     for rt in schema.types.values():
-        lines.append(f"  {rt.name}[\":{':'.join(rt.labels)}\"]")
-    lines.append(f"  {ENTITY_LABEL}([\":{ENTITY_LABEL} = {' or '.join(entities)}\"])")
+        lines.append(f'  {rt.name}[":{":".join(rt.labels)}"]')
+    lines.append(f'  {ENTITY_LABEL}([":{ENTITY_LABEL} = {" or ".join(entities)}"])')
     for name in entities:
         lines.append(f"  {name} -.- {ENTITY_LABEL}")
     stated: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -162,17 +181,20 @@ def mermaid(schema: Schema) -> list[str]:
             if not prop.relationship:
                 continue
             target = ENTITY_LABEL if prop.to == "Any" else str(prop.to)
-            pair = (target, rt.name) if prop.type == "roles" and prop.to == "Actor" else (
-                rt.name, target)
+            pair = (
+                (target, rt.name)
+                if prop.type == "roles" and prop.to == "Actor"
+                else (rt.name, target)
+            )
             if prop.relationship not in stated[pair]:
                 stated[pair].append(prop.relationship)
     for (a, b), rels in stated.items():
-        lines.append(f"  {a} -->|\"{', '.join(rels)}\"| {b}")
+        lines.append(f'  {a} -->|"{", ".join(rels)}"| {b}')
     derived: dict[tuple[str, str], list[str]] = defaultdict(list)
     for sc in schema.shortcuts:
         derived[(_side_label(sc.source[0]), _side_label(sc.target[0]))].append(sc.type)
     for (a, b), rels in derived.items():
-        lines.append(f"  {a} ==>|\"{', '.join(rels)}\"| {b}")
+        lines.append(f'  {a} ==>|"{", ".join(rels)}"| {b}')
     lines.append("```")
     return lines
 
@@ -227,8 +249,10 @@ def render_schema_markdown(schema: Schema | None = None) -> str:
     ]
     for sc in schema.shortcuts:
         events = ", ".join(f"`{e}`" for e in sc.events)
-        out.append(f"| `{sc.type}` | {events} | {sc.source[0]}, `{sc.source[1]}` | "
-                   f"{sc.target[0]}, `{sc.target[1]}` |")  # fmt: skip
+        out.append(
+            f"| `{sc.type}` | {events} | {sc.source[0]}, `{sc.source[1]}` | "
+            f"{sc.target[0]}, `{sc.target[1]}` |"
+        )
     out += ["", "Each shortcut relationship carries:", ""]
     out += [f"- `{name}`: {text}" for name, text in SHORTCUT_PROPS]
     out += [
@@ -246,8 +270,18 @@ def render_schema_markdown(schema: Schema | None = None) -> str:
     ]
     for ex in EXAMPLES:
         params = ", ".join(f"{k}: '{v}'" for k, v in ex.params.items())
-        out += [f"### {ex.title}", "", ex.question, "", f"Parameters: `{{{params}}}`", "",
-                "```cypher", ex.cypher, "```", ""]  # fmt: skip
+        out += [
+            f"### {ex.title}",
+            "",
+            ex.question,
+            "",
+            f"Parameters: `{{{params}}}`",
+            "",
+            "```cypher",
+            ex.cypher,
+            "```",
+            "",
+        ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -54,9 +54,10 @@ def _internal(rt: RecordType, name: str) -> bool:
         return True
     return any(
         name == f"{p.name}{suffix}"
-        for p in rt.props.values() if p.type == "fuzzy_date"
+        for p in rt.props.values()
+        if p.type == "fuzzy_date"
         for suffix in DERIVED_SUFFIXES
-    )  # fmt: skip
+    )
 
 
 def _target_label(schema: Schema, prop: Prop) -> str:
@@ -70,8 +71,10 @@ def _link_query(schema: Schema, rt: RecordType, prop: Prop) -> str:
         pattern = f"(n:{me})<-[r:{prop.relationship}]-(m:{other})"
     else:
         pattern = f"(n:{me})-[r:{prop.relationship}]->(m:{other})"
-    return (f"MATCH {pattern} RETURN n.id AS id, m.id AS to, r.role AS role, r.ord AS ord "
-            "ORDER BY id, ord, to")  # fmt: skip
+    return (
+        f"MATCH {pattern} RETURN n.id AS id, m.id AS to, r.role AS role, r.ord AS ord "
+        "ORDER BY id, ord, to"
+    )
 
 
 def _links(db: Database, schema: Schema, rt: RecordType, prop: Prop) -> dict[str, list[Any]]:
@@ -93,8 +96,9 @@ def read_graph(db: Database, schema: Schema | None = None) -> Export:
         nodes = db.rows(
             f"MATCH (n:{rt.labels[0]}) RETURN n.id AS id, properties(n) AS props ORDER BY n.id"
         )
-        links = {p.name: _links(db, schema, rt, p)
-                 for p in rt.props.values() if p.type in REF_TYPES}  # fmt: skip
+        links = {
+            p.name: _links(db, schema, rt, p) for p in rt.props.values() if p.type in REF_TYPES
+        }
         records = []
         for node in nodes:
             props = node["props"]
@@ -146,10 +150,17 @@ def write_yaml(export: Export, out_dir: Path, schema: Schema | None = None) -> l
     for name, records in export.records.items():
         key = schema.types[name].key
         path = out_dir / f"{key}.yaml"
-        text = yaml.dump({key: records}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                         width=10_000, default_flow_style=False)  # fmt: skip
-        path.write_text(f"# Exported from the graph: {len(records)} {key}.\n{text}",
-                        encoding="utf-8")  # fmt: skip
+        text = yaml.dump(
+            {key: records},
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=10_000,
+            default_flow_style=False,
+        )
+        path.write_text(
+            f"# Exported from the graph: {len(records)} {key}.\n{text}", encoding="utf-8"
+        )
         written.append(path)
     return written
 
@@ -166,10 +177,14 @@ def write_csv(export: Export, out_dir: Path, schema: Schema | None = None) -> li
             writer = csv.DictWriter(fh, fieldnames=list(rt.props))
             writer.writeheader()
             for record in records:
-                writer.writerow({
-                    k: json.dumps(v, ensure_ascii=False) if rt.props[k].type in LIST_TYPES else v
-                    for k, v in record.items()
-                })  # fmt: skip
+                writer.writerow(
+                    {
+                        k: json.dumps(v, ensure_ascii=False)
+                        if rt.props[k].type in LIST_TYPES
+                        else v
+                        for k, v in record.items()
+                    }
+                )
         written.append(path)
     return written
 
@@ -184,10 +199,13 @@ def read_csv(directory: Path, schema: Schema | None = None) -> dict[str, list[di
             continue
         with path.open(newline="", encoding="utf-8") as fh:
             out[name] = [
-                {k: json.loads(v) if rt.props[k].type in LIST_TYPES else v
-                 for k, v in row.items() if v != ""}
+                {
+                    k: json.loads(v) if rt.props[k].type in LIST_TYPES else v
+                    for k, v in row.items()
+                    if v != ""
+                }
                 for row in csv.DictReader(fh)
-            ]  # fmt: skip
+            ]
     return out
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
-from api import graphviz
+from api import graph_style
 from api.main import create_app
 from govgraph import PROJECT_ROOT
 from govgraph.settings import Settings
@@ -197,10 +197,10 @@ def test_parties_view_shows_meta_as_holdout(page: Any) -> None:
     page.goto(f"/graph/parties/{REVIEW}")
     wait_for_graph(page)
     color = page.evaluate("window.govgraphNetwork.body.data.nodes.get('org:meta').color")
-    assert color == graphviz.HOLDOUT_COLOR
+    assert color == graph_style.HOLDOUT_COLOR
     joined = page.evaluate("window.govgraphNetwork.body.data.nodes.get('org:openai').color")
-    assert joined == graphviz.STATUS_STYLE["joined"][0]
-    legend = page.locator(f'ul.legend li[data-color="{graphviz.HOLDOUT_COLOR}"]')
+    assert joined == graph_style.STATUS_STYLE["joined"][0]
+    legend = page.locator(f'ul.legend li[data-color="{graph_style.HOLDOUT_COLOR}"]')
     assert "holdout" in legend.inner_text()
     shot(page, "graph-parties-caisi-review")
     page.fill("input[name=as_of]", "2026-08-01")
@@ -208,7 +208,7 @@ def test_parties_view_shows_meta_as_holdout(page: Any) -> None:
     page.wait_for_url("**as_of=2026-08-01")
     wait_for_graph(page)
     color = page.evaluate("window.govgraphNetwork.body.data.nodes.get('org:meta').color")
-    assert color == graphviz.HOLDOUT_COLOR
+    assert color == graph_style.HOLDOUT_COLOR
     shot(page, "graph-parties-caisi-review-as-of")
 
 

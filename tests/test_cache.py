@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import yaml
+from conftest import DATA_DIR
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from conftest import DATA_DIR
 from govgraph.settings import Settings
 from graph.db import Database
 from ingest.validate import load_dataset
@@ -37,7 +37,9 @@ def meta_joins(folder: Path) -> Path:
     return path
 
 
-def test_revision_is_deterministic_and_changes_with_content(clean_db: Database, tmp_data: Path) -> None:
+def test_revision_is_deterministic_and_changes_with_content(
+    clean_db: Database, tmp_data: Path
+) -> None:
     ingest(clean_db, load_dataset([SEED]))
     first = read_revision(clean_db)
     assert first

@@ -27,8 +27,9 @@ from graph.dates import parse_day, parse_fuzzy
         ("  2023-07-21  ", "day", date(2023, 7, 21), date(2023, 7, 21)),
     ],
 )
-def test_parse_fuzzy_bounds(text: str, precision: str, earliest: date | None,
-                            latest: date | None) -> None:  # fmt: skip
+def test_parse_fuzzy_bounds(
+    text: str, precision: str, earliest: date | None, latest: date | None
+) -> None:
     fuzzy = parse_fuzzy(text)
     assert fuzzy.text == text.strip()
     assert (fuzzy.precision, fuzzy.earliest, fuzzy.latest) == (precision, earliest, latest)

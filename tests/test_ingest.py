@@ -24,8 +24,9 @@ GOVGRAPH = str(Path(sys.executable).with_name("govgraph"))
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([GOVGRAPH, *args], capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ))  # fmt: skip
+    return subprocess.run(
+        [GOVGRAPH, *args], capture_output=True, text=True, timeout=300, env=dict(os.environ)
+    )
 
 
 def seed_copy(folder: Path, name: str = "a-seed.yaml") -> Path:
@@ -87,8 +88,9 @@ def test_an_edited_record_updates_in_place(clean_db: Database, tmp_data: Path) -
     assert report.types["Actor"].updated == 1
     assert report.types["Actor"].created == 0
     assert sum(c.updated + c.created for c in report.types.values()) == 1
-    rows = clean_db.rows("MATCH (n:Actor {id: 'org:meta'}) RETURN n.summary AS s, "
-                         "n.content_hash AS h")  # fmt: skip
+    rows = clean_db.rows(
+        "MATCH (n:Actor {id: 'org:meta'}) RETURN n.summary AS s, n.content_hash AS h"
+    )
     assert len(rows) == 1  # no duplicate
     assert rows[0]["s"] == "Edited summary of Meta."
     assert rows[0]["h"] is not None
@@ -96,8 +98,9 @@ def test_an_edited_record_updates_in_place(clean_db: Database, tmp_data: Path) -
     assert graph_fingerprint(clean_db)["relationships"] == rels
 
 
-def test_an_edited_event_rewrites_its_links_and_shortcuts(clean_db: Database,
-                                                          tmp_data: Path) -> None:  # fmt: skip
+def test_an_edited_event_rewrites_its_links_and_shortcuts(
+    clean_db: Database, tmp_data: Path
+) -> None:
     path = seed_copy(tmp_data)
     ingest(clean_db, load_dataset([tmp_data]))
     data = load_yaml(path)
@@ -114,10 +117,14 @@ def test_an_edited_event_rewrites_its_links_and_shortcuts(clean_db: Database,
         "r.sources AS sources ORDER BY a"
     )
     assert [(r["a"], r["date"], r["precision"]) for r in shortcuts] == [
-        ("org:microsoft", "2026-07", "month"), ("org:openai", "2026-07", "month")]  # fmt: skip
+        ("org:microsoft", "2026-07", "month"),
+        ("org:openai", "2026-07", "month"),
+    ]
     assert shortcuts[0]["sources"] == ["src:article-2026-caisi-meta-holdout"]
-    sources = clean_db.rows("MATCH (:Event {id: 'event:2026-openai-joins-caisi-review'})"
-                            "-[r:SOURCED_FROM]->(s) RETURN s.id AS s")  # fmt: skip
+    sources = clean_db.rows(
+        "MATCH (:Event {id: 'event:2026-openai-joins-caisi-review'})"
+        "-[r:SOURCED_FROM]->(s) RETURN s.id AS s"
+    )
     assert [r["s"] for r in sources] == ["src:article-2026-caisi-meta-holdout"]
     # The fingerprint equals that of the edited file ingested into an empty graph.
     edited = graph_fingerprint(clean_db)
@@ -138,8 +145,9 @@ def test_a_changed_kind_changes_the_labels(clean_db: Database, tmp_data: Path) -
 
 
 def test_a_removed_record_is_reported_and_deleted_only_with_prune(
-    clean_db: Database, tmp_data: Path,
-) -> None:  # fmt: skip
+    clean_db: Database,
+    tmp_data: Path,
+) -> None:
     gone = "event:2026-meta-negotiating-caisi-review"
     path = seed_copy(tmp_data)
     ingest(clean_db, load_dataset([tmp_data]))
@@ -184,8 +192,13 @@ EVENT = """events:
 SOURCES = "    sources: [src:article-2026-caisi-meta-holdout]\n"
 
 
-def event(type: str = "joined", date: str = "2026-07", summary: str = "Someone joined.",
-          actor: str = "org:openai", sources: str = SOURCES) -> str:  # fmt: skip
+def event(
+    type: str = "joined",
+    date: str = "2026-07",
+    summary: str = "Someone joined.",
+    actor: str = "org:openai",
+    sources: str = SOURCES,
+) -> str:
     return EVENT.format(type=type, date=date, summary=summary, actor=actor, sources=sources)
 
 
@@ -198,67 +211,198 @@ ACTOR = """actors:
 """
 
 
-def actor(id: str = "org:example", extra: str = "",
-          source: str = "src:nyt-2026-early-access") -> str:  # fmt: skip
+def actor(
+    id: str = "org:example", extra: str = "", source: str = "src:nyt-2026-early-access"
+) -> str:
     return ACTOR.format(id=id, extra=extra, source=source)
 
 
 GARBAGE: list[tuple[str, dict[str, str | bytes], str, int, str]] = [
     # (case, files written next to the seed copy, file named, line, message part)
-    ("malformed yaml", {"b.yaml": "actors:\n  - id: org:x\n    name: OpenAI: the lab\n"},
-     "b.yaml", 3, "not valid YAML (mapping values are not allowed here)"),
-    ("unclosed bracket", {"b.yaml": "actors:\n  - id: org:x\n    aliases: [A, B\n"},
-     "b.yaml", 4, "not valid YAML"),
-    ("not a mapping", {"b.yaml": "- id: org:x\n- id: org:y\n"},
-     "b.yaml", 1, "the file must be a mapping with lists under sources, actors"),
+    (
+        "malformed yaml",
+        {"b.yaml": "actors:\n  - id: org:x\n    name: OpenAI: the lab\n"},
+        "b.yaml",
+        3,
+        "not valid YAML (mapping values are not allowed here)",
+    ),
+    (
+        "unclosed bracket",
+        {"b.yaml": "actors:\n  - id: org:x\n    aliases: [A, B\n"},
+        "b.yaml",
+        4,
+        "not valid YAML",
+    ),
+    (
+        "not a mapping",
+        {"b.yaml": "- id: org:x\n- id: org:y\n"},
+        "b.yaml",
+        1,
+        "the file must be a mapping with lists under sources, actors",
+    ),
     ("a scalar file", {"b.yaml": "just some words\n"}, "b.yaml", 1, "the file must be a mapping"),
-    ("unknown section", {"b.yaml": "# people\n\npeople:\n  - id: person:x\n"},
-     "b.yaml", 3, "unknown section 'people'. Fix: use one of sources, actors, instruments, events"),
-    ("section not a list", {"b.yaml": "actors:\n  id: org:x\n"},
-     "b.yaml", 1, "'actors' must be a list of records"),
-    ("record not a mapping", {"b.yaml": "actors:\n  - org:x\n"},
-     "b.yaml", 2, "a record must be a mapping of fields"),
-    ("unknown field", {"b.yaml": actor(extra="    nickname: Lab X\n")},
-     "b.yaml", 2, "org:example: field 'nickname': Extra inputs are not permitted"),
-    ("wrong type", {"b.yaml": actor(extra="    aliases: Lab X\n")},
-     "b.yaml", 2, "field 'aliases': Input should be a valid list"),
-    ("wrong type of date", {"b.yaml": event(date="2026-07").replace('"2026-07"', "2026")},
-     "b.yaml", 2, "field 'date': Input should be a valid string"),
-    ("unknown event type", {"b.yaml": event(type="exploded")},
-     "b.yaml", 2, "field 'type': Input should be 'joined', 'declined'"),
-    ("duplicate id across files", {"b.yaml": actor(id="org:openai")},
-     "b.yaml", 2, "org:openai: duplicate id, first defined at "),
-    ("missing actor", {"b.yaml": event(actor="org:nobody")},
-     "b.yaml", 2, "participants refers to unknown actor 'org:nobody'"),
-    ("missing source", {"b.yaml": actor(source="src:nowhere")},
-     "b.yaml", 2, "sources refers to unknown source 'src:nowhere'"),
-    ("event without sources", {"b.yaml": event(sources="")},
-     "b.yaml", 2, "event:2026-x: field 'sources': Field required. Fix: add 'sources'"),
-    ("event with empty sources", {"b.yaml": event(sources="    sources: []\n")},
-     "b.yaml", 2, "field 'sources': List should have at least 1 item"),
-    ("impossible date", {"b.yaml": event(date="2023-02-30")},
-     "b.yaml", 2, "field 'date': day 30 in '2023-02-30' does not exist (2023-02 has 28 days)"),
-    ("month 13", {"b.yaml": event(date="2023-13")},
-     "b.yaml", 2, "month 13 in '2023-13' does not exist"),
-    ("inverted range", {"b.yaml": event(date="2026-11/2026-06")},
-     "b.yaml", 2, "range '2026-11/2026-06' ends before it starts"),
-    ("date after recorded_at", {"b.yaml": event(date="2026-12-25")},
-     "b.yaml", 2, "date '2026-12-25' starts after recorded_at 2026-11-29"),
-    ("recorded_at in the future", {"b.yaml": actor().replace('"2026-11-29"', '"2099-01-01"')},
-     "b.yaml", 2, "recorded_at 2099-01-01 is in the future"),
-    ("wrong id prefix", {"b.yaml": actor(id="agency:example")},
-     "b.yaml", 2, "a lab id must start with 'org:'. Fix: rename it to org:example"),
-    ("wrong event id prefix", {"b.yaml": event().replace("event:2026-x", "evt:2026-x")},
-     "b.yaml", 2, "an event id must start with 'event:'"),
-    ("bad id", {"b.yaml": actor(id="Org:Example Lab")},
-     "b.yaml", 2, "field 'id': String should match pattern"),
-    ("non-UTF-8 bytes", {"b.yaml": actor().encode() + b"# caf\xe9\n"},
-     "b.yaml", 1, "not UTF-8 text"),
-    ("huge string", {"b.yaml": event(summary="x" * 5001)},
-     "b.yaml", 2, "field 'summary': String should have at most 5000 characters"),
-    ("self reference", {"b.yaml": actor(extra="    parent: org:example\n")},
-     "b.yaml", 2, "parent refers to the record itself"),
-]  # fmt: skip
+    (
+        "unknown section",
+        {"b.yaml": "# people\n\npeople:\n  - id: person:x\n"},
+        "b.yaml",
+        3,
+        "unknown section 'people'. Fix: use one of sources, actors, instruments, events",
+    ),
+    (
+        "section not a list",
+        {"b.yaml": "actors:\n  id: org:x\n"},
+        "b.yaml",
+        1,
+        "'actors' must be a list of records",
+    ),
+    (
+        "record not a mapping",
+        {"b.yaml": "actors:\n  - org:x\n"},
+        "b.yaml",
+        2,
+        "a record must be a mapping of fields",
+    ),
+    (
+        "unknown field",
+        {"b.yaml": actor(extra="    nickname: Lab X\n")},
+        "b.yaml",
+        2,
+        "org:example: field 'nickname': Extra inputs are not permitted",
+    ),
+    (
+        "wrong type",
+        {"b.yaml": actor(extra="    aliases: Lab X\n")},
+        "b.yaml",
+        2,
+        "field 'aliases': Input should be a valid list",
+    ),
+    (
+        "wrong type of date",
+        {"b.yaml": event(date="2026-07").replace('"2026-07"', "2026")},
+        "b.yaml",
+        2,
+        "field 'date': Input should be a valid string",
+    ),
+    (
+        "unknown event type",
+        {"b.yaml": event(type="exploded")},
+        "b.yaml",
+        2,
+        "field 'type': Input should be 'joined', 'declined'",
+    ),
+    (
+        "duplicate id across files",
+        {"b.yaml": actor(id="org:openai")},
+        "b.yaml",
+        2,
+        "org:openai: duplicate id, first defined at ",
+    ),
+    (
+        "missing actor",
+        {"b.yaml": event(actor="org:nobody")},
+        "b.yaml",
+        2,
+        "participants refers to unknown actor 'org:nobody'",
+    ),
+    (
+        "missing source",
+        {"b.yaml": actor(source="src:nowhere")},
+        "b.yaml",
+        2,
+        "sources refers to unknown source 'src:nowhere'",
+    ),
+    (
+        "event without sources",
+        {"b.yaml": event(sources="")},
+        "b.yaml",
+        2,
+        "event:2026-x: field 'sources': Field required. Fix: add 'sources'",
+    ),
+    (
+        "event with empty sources",
+        {"b.yaml": event(sources="    sources: []\n")},
+        "b.yaml",
+        2,
+        "field 'sources': List should have at least 1 item",
+    ),
+    (
+        "impossible date",
+        {"b.yaml": event(date="2023-02-30")},
+        "b.yaml",
+        2,
+        "field 'date': day 30 in '2023-02-30' does not exist (2023-02 has 28 days)",
+    ),
+    (
+        "month 13",
+        {"b.yaml": event(date="2023-13")},
+        "b.yaml",
+        2,
+        "month 13 in '2023-13' does not exist",
+    ),
+    (
+        "inverted range",
+        {"b.yaml": event(date="2026-11/2026-06")},
+        "b.yaml",
+        2,
+        "range '2026-11/2026-06' ends before it starts",
+    ),
+    (
+        "date after recorded_at",
+        {"b.yaml": event(date="2026-12-25")},
+        "b.yaml",
+        2,
+        "date '2026-12-25' starts after recorded_at 2026-11-29",
+    ),
+    (
+        "recorded_at in the future",
+        {"b.yaml": actor().replace('"2026-11-29"', '"2099-01-01"')},
+        "b.yaml",
+        2,
+        "recorded_at 2099-01-01 is in the future",
+    ),
+    (
+        "wrong id prefix",
+        {"b.yaml": actor(id="agency:example")},
+        "b.yaml",
+        2,
+        "a lab id must start with 'org:'. Fix: rename it to org:example",
+    ),
+    (
+        "wrong event id prefix",
+        {"b.yaml": event().replace("event:2026-x", "evt:2026-x")},
+        "b.yaml",
+        2,
+        "an event id must start with 'event:'",
+    ),
+    (
+        "bad id",
+        {"b.yaml": actor(id="Org:Example Lab")},
+        "b.yaml",
+        2,
+        "field 'id': String should match pattern",
+    ),
+    (
+        "non-UTF-8 bytes",
+        {"b.yaml": actor().encode() + b"# caf\xe9\n"},
+        "b.yaml",
+        1,
+        "not UTF-8 text",
+    ),
+    (
+        "huge string",
+        {"b.yaml": event(summary="x" * 5001)},
+        "b.yaml",
+        2,
+        "field 'summary': String should have at most 5000 characters",
+    ),
+    (
+        "self reference",
+        {"b.yaml": actor(extra="    parent: org:example\n")},
+        "b.yaml",
+        2,
+        "parent refers to the record itself",
+    ),
+]
 
 
 @pytest.fixture
@@ -269,12 +413,18 @@ def preloaded(clean_db: Database, tmp_data: Path) -> tuple[Database, dict[str, A
     return clean_db, graph_fingerprint(clean_db)
 
 
-@pytest.mark.parametrize(("case", "files", "named", "line", "message"), GARBAGE,
-                         ids=[g[0] for g in GARBAGE])  # fmt: skip
+@pytest.mark.parametrize(
+    ("case", "files", "named", "line", "message"), GARBAGE, ids=[g[0] for g in GARBAGE]
+)
 def test_garbage_is_rejected_with_file_and_line_and_nothing_written(
-    preloaded: tuple[Database, dict[str, Any]], tmp_path: Path, case: str,
-    files: dict[str, str | bytes], named: str, line: int, message: str,
-) -> None:  # fmt: skip
+    preloaded: tuple[Database, dict[str, Any]],
+    tmp_path: Path,
+    case: str,
+    files: dict[str, str | bytes],
+    named: str,
+    line: int,
+    message: str,
+) -> None:
     db, before = preloaded
     folder = tmp_path / "input"
     folder.mkdir()
@@ -341,8 +491,9 @@ def full_dataset() -> Dataset:
 
 
 @pytest.mark.parametrize("where", ["nodes", "links", "hashes"])
-def test_a_killed_ingest_converges_when_run_again(clean_db: Database, full_dataset: Dataset,
-                                                  where: str) -> None:  # fmt: skip
+def test_a_killed_ingest_converges_when_run_again(
+    clean_db: Database, full_dataset: Dataset, where: str
+) -> None:
     ingest(clean_db, full_dataset)
     reference = graph_fingerprint(clean_db)
     wipe(clean_db)
@@ -351,8 +502,11 @@ def test_a_killed_ingest_converges_when_run_again(clean_db: Database, full_datas
     types = len(full_dataset.records)
     # With batch_size=1, progress is called once per node written, once per record type
     # after its links, then once per content hash written.
-    after = {"nodes": records // 3, "links": records + types // 2,
-             "hashes": records + types + records // 2}[where]  # fmt: skip
+    after = {
+        "nodes": records // 3,
+        "links": records + types // 2,
+        "hashes": records + types + records // 2,
+    }[where]
     with pytest.raises(Killed):
         ingest(clean_db, full_dataset, batch_size=1, progress=killer(after))
     partial = graph_fingerprint(clean_db)
@@ -378,8 +532,9 @@ def test_a_killed_ingest_converges_when_run_again(clean_db: Database, full_datas
 
 
 def test_cli_ingest_of_a_bad_file_exits_1_naming_file_and_line(
-    preloaded: tuple[Database, dict[str, Any]], tmp_path: Path,
-) -> None:  # fmt: skip
+    preloaded: tuple[Database, dict[str, Any]],
+    tmp_path: Path,
+) -> None:
     db, before = preloaded
     bad = tmp_path / "bad.yaml"
     bad.write_text(actor(id="org:bad", source="src:nowhere"))
@@ -398,8 +553,9 @@ def test_cli_validate_of_the_curated_data_exits_0() -> None:
     assert f"{len(dataset.of('Event'))} events" in result.stdout
 
 
-def test_cli_ingest_of_good_data_then_again_changes_nothing(clean_db: Database,
-                                                            tmp_data: Path) -> None:  # fmt: skip
+def test_cli_ingest_of_good_data_then_again_changes_nothing(
+    clean_db: Database, tmp_data: Path
+) -> None:
     seed_copy(tmp_data)
     first = cli("ingest", str(tmp_data))
     assert first.returncode == 0, first.stderr

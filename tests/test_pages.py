@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import queries
-from api import graphviz
+from api import graph_style
 from api.main import create_app
 from govgraph.settings import Settings
 from graph.db import Database
@@ -144,7 +144,7 @@ def test_neighbourhood_nodes_edges_and_tooltips(client: TestClient, curated: Dat
     nodes = {n["id"]: n for n in spec["nodes"]}
     caisi = nodes[CAISI]
     assert caisi["url"] == f"/entity/{CAISI}"
-    assert (caisi["color"], caisi["shape"]) == graphviz.KIND_STYLE["agency"]
+    assert (caisi["color"], caisi["shape"]) == graph_style.KIND_STYLE["agency"]
     assert "Sources:" in caisi["title"] and "U.S. Department of Commerce" in caisi["title"]
     renamed = [e for e in spec["edges"] if e["relation"] == "SUCCEEDED_BY"]
     assert renamed and renamed[0]["from"] == "agency:us-aisi" and renamed[0]["to"] == CAISI
@@ -156,21 +156,21 @@ def test_neighbourhood_nodes_edges_and_tooltips(client: TestClient, curated: Dat
 
 
 def test_edge_dates_keep_their_precision() -> None:
-    assert graphviz.date_label("2025-06-03", "day") == "2025-06-03"
-    assert graphviz.date_label("2026-06", "month") == "2026-06"
-    assert graphviz.date_label("2026-06/2026-11-29", "range") == "2026-06 to 2026-11-29"
-    assert graphviz.date_label("../2026-11-29", "range") == "by 2026-11-29"
-    assert graphviz.date_label("unknown", "unknown") == "date unknown"
+    assert graph_style.date_label("2025-06-03", "day") == "2025-06-03"
+    assert graph_style.date_label("2026-06", "month") == "2026-06"
+    assert graph_style.date_label("2026-06/2026-11-29", "range") == "2026-06 to 2026-11-29"
+    assert graph_style.date_label("../2026-11-29", "range") == "by 2026-11-29"
+    assert graph_style.date_label("unknown", "unknown") == "date unknown"
 
 
 def test_parties_view_colours_by_standing(client: TestClient, curated: Database) -> None:
     spec = client.get(f"/graph/parties/{REVIEW}", params={"format": "json"}).json()
     color = {n["id"]: n["color"] for n in spec["nodes"]}
-    assert color["org:meta"] == graphviz.HOLDOUT_COLOR
-    joined = graphviz.STATUS_STYLE["joined"][0]
+    assert color["org:meta"] == graph_style.HOLDOUT_COLOR
+    joined = graph_style.STATUS_STYLE["joined"][0]
     for lab in ("org:openai", "org:anthropic", "org:google-deepmind", "org:microsoft", "org:xai"):
         assert color[lab] == joined
-    assert color["office:white-house"] == graphviz.STATUS_STYLE["presser"][0]
+    assert color["office:white-house"] == graph_style.STATUS_STYLE["presser"][0]
     assert {item["key"] for item in spec["legend"]} >= {"joined", "holdout"}
 
 
@@ -178,8 +178,8 @@ def test_parties_view_as_of(client: TestClient, curated: Database) -> None:
     # The joins are dated 2026-06/2026-11-29: on 2026-08-01 they may or may not have happened.
     mid = client.get(f"/graph/parties/{REVIEW}", params={"as_of": "2026-08-01", "format": "json"})
     color = {n["id"]: n["color"] for n in mid.json()["nodes"]}
-    assert color["org:openai"] == graphviz.STATUS_STYLE["joined_uncertain"][0]
-    assert color["org:meta"] == graphviz.HOLDOUT_COLOR
+    assert color["org:openai"] == graph_style.STATUS_STYLE["joined_uncertain"][0]
+    assert color["org:meta"] == graph_style.HOLDOUT_COLOR
     before = client.get(
         f"/graph/parties/{REVIEW}", params={"as_of": "2026-05-01", "format": "json"}
     )

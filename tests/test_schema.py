@@ -50,10 +50,16 @@ def test_check_schema_finds_broken_declarations() -> None:
     broken = dataclasses.replace(
         schema,
         types={**schema.types, "Actor": broken_actor},
-        shortcuts=(*schema.shortcuts,
-                   dataclasses.replace(schema.shortcuts[0], type="bad-name", events=("exploded",),
-                                       source=("participants", "emperor"))),
-    )  # fmt: skip
+        shortcuts=(
+            *schema.shortcuts,
+            dataclasses.replace(
+                schema.shortcuts[0],
+                type="bad-name",
+                events=("exploded",),
+                source=("participants", "emperor"),
+            ),
+        ),
+    )
     problems = "\n".join(check_schema(broken))
     for expected in (
         "label 'actor' is not CamelCase",
@@ -81,10 +87,18 @@ def _statement_names() -> dict[str, str]:
 
 def test_constraints_and_indexes_exist_after_ingest(curated: Database) -> None:
     names = _statement_names()
-    constraints = {r["name"]: r for r in curated.rows(
-        "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN *")}  # fmt: skip
-    indexes = {r["name"]: r for r in curated.rows(
-        "SHOW INDEXES YIELD name, type, state, labelsOrTypes, properties RETURN *")}  # fmt: skip
+    constraints = {
+        r["name"]: r
+        for r in curated.rows(
+            "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN *"
+        )
+    }
+    indexes = {
+        r["name"]: r
+        for r in curated.rows(
+            "SHOW INDEXES YIELD name, type, state, labelsOrTypes, properties RETURN *"
+        )
+    }
     for name, what in names.items():
         if what == "constraint":
             assert name in constraints, name
@@ -119,17 +133,41 @@ def test_uniqueness_is_enforced_by_the_server(clean_db: Database) -> None:
 
 
 GOOD: dict[str, dict[str, Any]] = {
-    "Actor": {"id": "org:openai", "kind": "lab", "name": "OpenAI", "sources": ["src:a"],
-              "recorded_at": "2026-11-29"},
-    "Source": {"id": "src:a", "kind": "news", "publisher": "Reuters", "title": "T",
-               "published": "2026-06/2026-11-29", "recorded_at": "2026-11-29"},
-    "Instrument": {"id": "program:x", "kind": "program", "name": "X", "status": "active",
-                   "sources": ["src:a"], "recorded_at": "2026-11-29"},
-    "Event": {"id": "event:x", "type": "joined", "date": "2026-06", "summary": "S.",
-              "status": "reported", "participants": [{"actor": "org:openai", "role": "party"}],
-              "concerns": [{"id": "program:x"}], "sources": ["src:a"],
-              "recorded_at": "2026-11-29"},
-}  # fmt: skip
+    "Actor": {
+        "id": "org:openai",
+        "kind": "lab",
+        "name": "OpenAI",
+        "sources": ["src:a"],
+        "recorded_at": "2026-11-29",
+    },
+    "Source": {
+        "id": "src:a",
+        "kind": "news",
+        "publisher": "Reuters",
+        "title": "T",
+        "published": "2026-06/2026-11-29",
+        "recorded_at": "2026-11-29",
+    },
+    "Instrument": {
+        "id": "program:x",
+        "kind": "program",
+        "name": "X",
+        "status": "active",
+        "sources": ["src:a"],
+        "recorded_at": "2026-11-29",
+    },
+    "Event": {
+        "id": "event:x",
+        "type": "joined",
+        "date": "2026-06",
+        "summary": "S.",
+        "status": "reported",
+        "participants": [{"actor": "org:openai", "role": "party"}],
+        "concerns": [{"id": "program:x"}],
+        "sources": ["src:a"],
+        "recorded_at": "2026-11-29",
+    },
+}
 
 
 @pytest.mark.parametrize("name", list(GOOD))
@@ -165,21 +203,32 @@ BAD = [
     ("Instrument", {"terms": "one long term"}, "list_type", "terms"),
     ("Event", {"type": "exploded"}, "literal_error", "type"),
     ("Event", {"participants": []}, "too_short", "participants"),
-    ("Event", {"participants": [{"actor": "org:openai", "role": "boss"}]}, "literal_error",
-     "participants.0.role"),
+    (
+        "Event",
+        {"participants": [{"actor": "org:openai", "role": "boss"}]},
+        "literal_error",
+        "participants.0.role",
+    ),
     ("Event", {"participants": [{"actor": "org:openai"}]}, "missing", "participants.0.role"),
-    ("Event", {"participants": [{"id": "org:openai", "role": "party"}]}, "extra_forbidden",
-     "participants.0.id"),
-    ("Event", {"concerns": [{"id": "program:x", "role": "victim"}]}, "literal_error",
-     "concerns.0.role"),
+    (
+        "Event",
+        {"participants": [{"id": "org:openai", "role": "party"}]},
+        "extra_forbidden",
+        "participants.0.id",
+    ),
+    (
+        "Event",
+        {"concerns": [{"id": "program:x", "role": "victim"}]},
+        "literal_error",
+        "concerns.0.role",
+    ),
     ("Event", {"sources": []}, "too_short", "sources"),
     ("Event", {"date": 2023}, "string_type", "date"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("name", "change", "error", "loc"), BAD)
-def test_models_reject_bad_records(name: str, change: dict[str, Any], error: str,
-                                   loc: str) -> None:  # fmt: skip
+def test_models_reject_bad_records(name: str, change: dict[str, Any], error: str, loc: str) -> None:
     with pytest.raises(ValidationError) as info:
         record_models()[name].model_validate({**GOOD[name], **change})
     errors = {(e["type"], ".".join(str(p) for p in e["loc"])) for e in info.value.errors()}
@@ -224,8 +273,14 @@ def test_schema_doc_covers_every_declared_name() -> None:
     names += [*schema.event_types, *schema.participant_roles, *schema.concern_roles]
     names += [*schema.statuses, *(s.type for s in schema.shortcuts)]
     names += [NAME.match(s).group(1) for s in constraint_statements(schema)]  # type: ignore[union-attr]
-    missing = [n for n in names if f"`{n}`" not in text and f":{n}" not in text
-               and f"{n}[" not in text and f" {n} " not in text]  # fmt: skip
+    missing = [
+        n
+        for n in names
+        if f"`{n}`" not in text
+        and f":{n}" not in text
+        and f"{n}[" not in text
+        and f" {n} " not in text
+    ]
     assert missing == []
     assert "```mermaid" in text
     assert "program:caisi-frontier-review" in text

@@ -127,7 +127,7 @@ def list_entities(
     """Search actors and instruments by name or alias, or list them by kind."""
     key = ("entities", q, kind, limit, offset)
     answer, _ = cache.get_or_compute(db, key, lambda: search_entities(db, q, kind, limit, offset))
-    return answer  # type: ignore[no-any-return]
+    return answer
 
 
 @router.get("/{entity_id}", response_model=EntityDetailPublic)

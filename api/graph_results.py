@@ -1,0 +1,212 @@
+"""Graph views of query results, Cypher console results and the whole graph, filtered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from api.graph_style import (
+    ENTITY_FAMILY_LABELS,
+    PSEUDO_KINDS,
+    kind_of,
+)
+from api.graphviz import (
+    GraphView,
+    build,
+    cap_nodes,
+    edges_among,
+    node_details,
+)
+from govgraph.errors import BadParameter
+from graph.dates import parse_day
+from graph.schema import ID_PATTERN, load_schema
+
+WHOLE_ENTITIES = """
+MATCH (n:Entity)
+WHERE ($kinds IS NULL OR n.kind IN $kinds)
+  AND (($from IS NULL AND $to IS NULL) OR EXISTS {
+    MATCH (n)-[:PARTICIPATED_IN|CONCERNS]-(e:Event)
+    WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
+      AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
+  })
+RETURN n.id AS id, n.kind AS kind, COUNT { (n)-[:!SOURCED_FROM&!CITES]-() } AS degree
+"""
+WHOLE_EVENTS = """
+MATCH (e:Event)
+WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
+  AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
+RETURN e.id AS id, 'event' AS kind, COUNT { (e)-[:!SOURCED_FROM&!CITES]-() } AS degree
+"""
+
+SKIP_KEYS = {"sources"}
+
+
+def ids_in(value: Any, prefixes: set[str], out: dict[str, None], key: str = "") -> None:
+    """Collect id-like strings (kind prefix, colon, slug) from query rows, skipping citations."""
+    if key in SKIP_KEYS:
+        return
+    if isinstance(value, str):
+        if ID_PATTERN.match(value) and value.split(":", 1)[0] in prefixes:
+            out[value] = None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            ids_in(v, prefixes, out, k)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            ids_in(v, prefixes, out, key)
+
+
+def id_prefixes() -> set[str]:
+    schema = load_schema()
+    return {p for t in schema.types.values() for p in t.prefixes()} | {"event", "src"}
+
+
+def from_rows(
+    db: Any,
+    title: str,
+    rows: Sequence[dict[str, Any]],
+    cap: int,
+    hint: str,
+    api_url: str | None = None,
+) -> GraphView:
+    """A graph of every record a result names, with the relationships among them."""
+    found: dict[str, None] = {}
+    ids_in(list(rows), id_prefixes(), found)
+    details = node_details(db, list(found))
+    ordered = [i for i in found if i in details]
+    kinds = {i: kind_of(d) for i, d in details.items()}
+    ids, notice = cap_nodes(ordered, kinds, cap, "(the last named in the result)", hint)
+    return build(
+        title,
+        ids,
+        details,
+        edges_among(db, ids),
+        total=len(ordered),
+        cap=cap,
+        notice=notice,
+        api_url=api_url,
+    )
+
+
+def parse_kinds(values: Sequence[str]) -> list[str] | None:
+    """kinds=lab,agency or repeated kinds=...; None means every actor and instrument kind."""
+    schema = load_schema()
+    allowed = [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds]
+    allowed += list(PSEUDO_KINDS)
+    wanted = [k.strip() for v in values for k in v.split(",") if k.strip()]
+    for kind in wanted:
+        if kind not in allowed:
+            raise BadParameter("kinds", f"'{kind[:50]}' is not a kind; use {', '.join(allowed)}")
+    return list(dict.fromkeys(wanted)) or None
+
+
+def all_kinds() -> list[str]:
+    schema = load_schema()
+    return [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds] + list(
+        PSEUDO_KINDS
+    )
+
+
+def whole(
+    db: Any, kinds: list[str] | None, date_from: str | None, date_to: str | None, cap: int
+) -> GraphView:
+    """Every actor and instrument of the kinds (and events, with kind 'event'), in a date range."""
+    start = _day("from", date_from)
+    end = _day("to", date_to)
+    if start and end and start > end:
+        raise BadParameter("from", f"{start} is after to={end}; swap them")
+    entity_kinds = [k for k in kinds if k not in PSEUDO_KINDS] if kinds else None
+    params = {"from": start, "to": end}
+    rows: list[dict[str, Any]] = []
+    if entity_kinds is None or entity_kinds:
+        rows += db.rows(WHOLE_ENTITIES, {**params, "kinds": entity_kinds})
+    if kinds and "event" in kinds:
+        rows += db.rows(WHOLE_EVENTS, params)
+    rows.sort(key=lambda r: (-r["degree"], r["id"]))
+    ordered = [r["id"] for r in rows]
+    kind_map = {r["id"]: r["kind"] for r in rows}
+    ids, notice = cap_nodes(
+        ordered,
+        kind_map,
+        cap,
+        "(the least connected)",
+        "choose fewer kinds, or a shorter date range with from= and to=.",
+    )
+    details = node_details(db, ids)
+    label = ", ".join(kinds) if kinds else "all actors and instruments"
+    span = f" from {start or '…'} to {end or '…'}" if (start or end) else ""
+    return build(
+        f"Graph: {label}{span}",
+        ids,
+        details,
+        edges_among(db, ids, start, end),
+        total=len(ordered),
+        cap=cap,
+        notice=notice,
+    )
+
+
+def _day(name: str, text: str | None) -> date | None:
+    if not text:
+        return None
+    if len(text) > 20:
+        raise BadParameter(name, "is not a date such as 2026-01-31")
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise BadParameter(name, str(exc)) from None
+
+
+def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView | None:
+    """Nodes and relationships a console query returned (None when it returned none)."""
+    found: dict[str, None] = {}
+    rels: list[dict[str, Any]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if {"labels", "properties"} <= value.keys() and isinstance(value.get("id"), str):
+                found[value["id"]] = None
+            elif {"type", "start", "end", "properties"} <= value.keys():
+                props = value.get("properties") or {}
+                rels.append(
+                    {
+                        "source": value["start"],
+                        "target": value["end"],
+                        "type": value["type"],
+                        "role": props.get("role"),
+                        "date": props.get("date"),
+                        "date_precision": props.get("date_precision"),
+                        "event_id": props.get("event_id"),
+                        "status": props.get("status"),
+                        "sources": props.get("sources"),
+                    }
+                )
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(list(rows))
+    for rel in rels:
+        found.setdefault(rel["source"], None)
+        found.setdefault(rel["target"], None)
+    if not found:
+        return None
+    details = node_details(db, [i for i in found if i])
+    ordered = [i for i in found if i in details]
+    kinds = {i: kind_of(d) for i, d in details.items()}
+    ids, notice = cap_nodes(
+        ordered, kinds, cap, "(the last returned)", "add a LIMIT or a narrower WHERE clause."
+    )
+    seen: set[tuple[str, str, str]] = set()
+    edges = []
+    for edge in [*rels, *edges_among(db, ids)]:
+        key = (edge["source"], edge["target"], edge["type"])
+        if key not in seen:
+            seen.add(key)
+            edges.append(edge)
+    return build(
+        "Nodes the query returned", ids, details, edges, total=len(ordered), cap=cap, notice=notice
+    )
