@@ -183,6 +183,9 @@ def ingest_cmd(
 def db_provision() -> None:
     """Fetch Neo4j's jars from Maven Central into the cache (no-op when cached)."""
     settings = get_settings()
+    if settings.external:
+        out.print(f"NEO4J_URI is set ({settings.neo4j_uri}): nothing to provision")
+        return
     server.java_major(settings.java)
     with out.status(f"Fetching Neo4j {server.NEO4J_VERSION} from Maven Central…"):
         secs = server.provision(settings)
