@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--baseline-events", type=int, default=2000)
     parser.add_argument(
-        "--batch-size", type=int, default=None, help="default: GOVGRAPH_BATCH_SIZE (500)"
+        "--batch-size", type=int, default=None, help="default: GOVGRAPH_BATCH_SIZE (5000)"
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(

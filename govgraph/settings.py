@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     graph_node_cap: int = Field(default=300, alias="GOVGRAPH_GRAPH_NODE_CAP", ge=10, le=5000)
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="GOVGRAPH_DATA_DIR")
-    batch_size: int = Field(default=500, alias="GOVGRAPH_BATCH_SIZE", ge=1, le=50_000)
+    batch_size: int = Field(default=5000, alias="GOVGRAPH_BATCH_SIZE", ge=1, le=50_000)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

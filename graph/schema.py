@@ -224,6 +224,17 @@ def check_schema(schema: Schema) -> list[str]:
     return problems
 
 
+_STATEMENT_NAME = re.compile(r"^CREATE (?:FULLTEXT )?(?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS")
+
+
+def statement_name(stmt: str) -> str:
+    """The constraint or index name a CREATE statement declares."""
+    match = _STATEMENT_NAME.match(stmt)
+    if not match:
+        raise ValueError(f"not a named CREATE ... IF NOT EXISTS statement: {stmt[:80]}")
+    return match.group(1)
+
+
 def constraint_statements(schema: Schema) -> list[str]:
     """Constraints and indexes, all `IF NOT EXISTS`, derived from the schema."""
     stmts: list[str] = []

@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 from neo4j import ManagedTransaction
 
 from graph.db import Database
-from graph.schema import ENTITY_LABEL, RecordType, Schema, constraint_statements, load_schema
+from graph.schema import (
+    ENTITY_LABEL,
+    RecordType,
+    Schema,
+    constraint_statements,
+    load_schema,
+    statement_name,
+)
 from ingest.rows import content_hash, node_props, ref_rows, shortcut_rows
 from ingest.validate import Dataset
 
@@ -47,11 +54,21 @@ def batches(rows: list[T], size: int) -> Iterator[list[T]]:
         yield rows[i : i + size]
 
 
-def ensure_schema(db: Database, schema: Schema | None = None) -> None:
-    """Create constraints and indexes (idempotent: IF NOT EXISTS)."""
-    for stmt in constraint_statements(schema or load_schema()):
+def ensure_schema(db: Database, schema: Schema | None = None) -> int:
+    """Create the constraints and indexes that are missing (each `IF NOT EXISTS`); count them."""
+    with db.session() as session:
+        names = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name RETURN name")}
+        names |= {r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name")}
+    missing = [
+        stmt
+        for stmt in constraint_statements(schema or load_schema())
+        if statement_name(stmt) not in names
+    ]
+    for stmt in missing:
         db.write(lambda tx, s=stmt: tx.run(s).consume())
-    db.write(lambda tx: tx.run("CALL db.awaitIndexes(60)").consume())
+    if missing:
+        db.write(lambda tx: tx.run("CALL db.awaitIndexes(60)").consume())
+    return len(missing)
 
 
 def _run_rows(
@@ -126,30 +143,40 @@ def existing_hashes(db: Database, rt: RecordType) -> dict[str, str | None]:
     return {row["id"]: row["h"] for row in db.rows(q)}
 
 
-def plan(
-    db: Database, dataset: Dataset, schema: Schema
-) -> tuple[IngestReport, dict[str, set[str]]]:
+@dataclass
+class Plan:
+    """What an ingest will do: the records to write, which of them already exist, all hashes."""
+
+    report: IngestReport
+    changed: dict[str, set[str]]  # per type: ids to write
+    existing: set[str]  # ids already in the graph (their old relationships must be cleared)
+    hashes: dict[str, str]  # new content hash of every input record
+    before: dict[str, str | None]  # content hash of every record node already in the graph
+
+
+def plan(db: Database, dataset: Dataset, schema: Schema) -> Plan:
     """Classify every record as created, updated or unchanged; list removed ids."""
-    report = IngestReport()
-    changed: dict[str, set[str]] = {}
+    out = Plan(IngestReport(), {}, set(), {}, {})
     for name, rt in schema.types.items():
         before = existing_hashes(db, rt)
+        out.before.update(before)
         counts = TypeCounts()
-        changed[name] = set()
+        out.changed[name] = set()
         for loc in dataset.of(name):
-            h = content_hash(loc.record.dump())
+            h = out.hashes[loc.id] = content_hash(loc.record.dump())
             if loc.id not in before:
                 counts.created += 1
-                changed[name].add(loc.id)
+                out.changed[name].add(loc.id)
             elif before[loc.id] != h:
                 counts.updated += 1
-                changed[name].add(loc.id)
+                out.changed[name].add(loc.id)
+                out.existing.add(loc.id)
             else:
                 counts.unchanged += 1
         ids = {loc.id for loc in dataset.of(name)}
         counts.removed = sorted(set(before) - ids)
-        report.types[name] = counts
-    return report, changed
+        out.report.types[name] = counts
+    return out
 
 
 def ingest(
@@ -157,14 +184,15 @@ def ingest(
     dataset: Dataset,
     *,
     prune: bool = False,
-    batch_size: int = 500,
+    batch_size: int = 5000,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Write every changed record, its relationships and derived shortcuts; hashes last."""
     schema = load_schema()
     ensure_schema(db, schema)
-    report, changed = plan(db, dataset, schema)
+    the_plan = plan(db, dataset, schema)
+    report, changed = the_plan.report, the_plan.changed
     total = sum(len(v) for v in changed.values())
     if on_total:
         on_total(total * 3)
@@ -179,10 +207,11 @@ def ingest(
         for kind, rows in groups.items():
             _run_rows(db, _node_query(rt, kind), rows, batch_size, progress)
 
-    # 2. Relationships the records state, rewritten for changed records.
+    # 2. Relationships the records state, rewritten for changed records (new ones have none).
     for name, rt in schema.types.items():
         ids = [{"id": i} for i in sorted(changed[name])]
-        _run_rows(db, _clear_refs_query(rt), ids, batch_size)
+        stale = [row for row in ids if row["id"] in the_plan.existing]
+        _run_rows(db, _clear_refs_query(rt), stale, batch_size)
         by_prop: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for loc in dataset.of(name):
             if loc.id in changed[name]:
@@ -199,7 +228,7 @@ def ingest(
         f"UNWIND $rows AS row MATCH ()-[r:{_shortcut_types(schema)}]->() "
         "WHERE r.event_id = row.id DELETE r"
     )
-    _run_rows(db, clear, [{"id": i} for i in sorted(events)], batch_size)
+    _run_rows(db, clear, [{"id": i} for i in sorted(events & the_plan.existing)], batch_size)
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for sc, row in shortcut_rows(schema, dataset, events):
         by_type[sc.type].append(row)
@@ -215,7 +244,7 @@ def ingest(
     # 4. Hashes last: a run killed before this point is redone by the next run.
     for name, rt in schema.types.items():
         rows = [
-            {"id": loc.id, "hash": content_hash(loc.record.dump())}
+            {"id": loc.id, "hash": the_plan.hashes[loc.id]}
             for loc in dataset.of(name)
             if loc.id in changed[name]
         ]
@@ -227,20 +256,22 @@ def ingest(
 
     if prune:
         _prune(db, schema, report, batch_size)
-    report.revision = write_revision(db)
+    after = {i: h for i, h in the_plan.before.items() if h is not None}
+    after.update(the_plan.hashes)
+    if prune:
+        for counts in report.types.values():
+            for gone in counts.removed:
+                after.pop(gone, None)
+    report.revision = write_revision(db, after)
     return report
 
 
 REVISION_KEY = "revision"
 
 
-def write_revision(db: Database) -> str:
+def write_revision(db: Database, hashes: dict[str, str]) -> str:
     """Record a revision derived from every record's content hash (same graph, same revision)."""
-    rows = db.rows(
-        "MATCH (n) WHERE n.content_hash IS NOT NULL "
-        "RETURN n.id AS id, n.content_hash AS h ORDER BY n.id"
-    )
-    revision = content_hash({"records": [(r["id"], r["h"]) for r in rows]})[:16]
+    revision = content_hash({"records": sorted(hashes.items())})[:16]
     if read_revision(db) == revision:
         return revision  # nothing changed: write nothing
     db.write(
