@@ -32,19 +32,34 @@ class RevisionCache:
     def enabled(self) -> bool:
         return self.check_seconds > 0
 
+    def refresh(self, db: Database) -> str | None:
+        """Re-read the graph's revision; a changed revision empties the cache."""
+        now = time.monotonic()
+        current = read_revision(db)
+        with self._lock:
+            if current != self._revision:
+                self._entries.clear()
+                self._revision = current
+            self._checked = now
+        return current
+
     def revision(self, db: Database) -> str | None:
         """The graph's revision, re-read from the server when the last look is too old."""
-        now = time.monotonic()
         if not self.enabled:
             return None
-        if now - self._checked >= self.check_seconds:
-            current = read_revision(db)
-            with self._lock:
-                if current != self._revision:
-                    self._entries.clear()
-                    self._revision = current
-                self._checked = now
+        if time.monotonic() - self._checked >= self.check_seconds:
+            return self.refresh(db)
         return self._revision
+
+    def peek(self, key: Key) -> tuple[Any, str | None] | None:
+        """A cached answer when the revision was checked recently enough; never blocks."""
+        if not self.enabled or time.monotonic() - self._checked >= self.check_seconds:
+            return None
+        with self._lock:
+            if self._revision is not None and key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key], self._revision
+        return None
 
     def get_or_compute(
         self, db: Database, key: Key, compute: Callable[[], Any]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 
 from api.cache import RevisionCache
 from govgraph.settings import Settings
@@ -14,14 +14,19 @@ from graph.db import Database
 _lock = threading.Lock()
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings object."""
     return request.app.state.settings
 
 
 def get_db(request: Request) -> Database:
     """One driver per app, opened on first use (so the app starts even if Neo4j is late)."""
-    state = request.app.state
+    return db_for(request.app)
+
+
+def db_for(app: FastAPI) -> Database:
+    """The app's driver, opened on first use."""
+    state = app.state
     if getattr(state, "db", None) is None:
         with _lock:
             if getattr(state, "db", None) is None:
@@ -29,7 +34,7 @@ def get_db(request: Request) -> Database:
     return state.db
 
 
-def get_cache(request: Request) -> RevisionCache:
+async def get_cache(request: Request) -> RevisionCache:
     """The app's answer cache."""
     return request.app.state.cache
 

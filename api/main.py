@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
 from api.cache import RevisionCache
+from api.deps import db_for
 from api.routers import cypher, entities, events, graphs, pages
 from api.routers import queries as queries_router
 from api.web import static_files
 from govgraph import __version__
+from govgraph.errors import GovGraphError
 from govgraph.settings import Settings, get_settings
+
+log = logging.getLogger("govgraph.api")
+
+
+async def keep_revision_fresh(app: FastAPI) -> None:
+    """Re-read the graph revision in the background, so requests never wait for that check."""
+    cache: RevisionCache = app.state.cache
+    while cache.enabled:
+        try:
+            await run_in_threadpool(lambda: cache.refresh(db_for(app)))
+        except GovGraphError as exc:  # the database is away: requests will say so themselves
+            log.warning("revision check failed: %s", exc.message)
+        await asyncio.sleep(cache.check_seconds / 2)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,7 +40,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(keep_revision_fresh(app))
         yield
+        task.cancel()
         if getattr(app.state, "db", None) is not None:
             app.state.db.close()
             app.state.db = None
