@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import queries
 from api.graph_style import (
     ENTITY_FAMILY_LABELS,
     PSEUDO_KINDS,
@@ -209,4 +210,18 @@ def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView
             edges.append(edge)
     return build(
         "Nodes the query returned", ids, details, edges, total=len(ordered), cap=cap, notice=notice
+    )
+
+
+def for_query(
+    db: Any, query: queries.CannedQuery, rows: Sequence[dict[str, Any]], cap: int, api_url: str
+) -> GraphView:
+    """The graph of a named query's result (the records its rows name)."""
+    return from_rows(
+        db,
+        f"{query.title}: records in the result",
+        rows,
+        cap,
+        "narrow the query's parameters.",
+        api_url=api_url,
     )

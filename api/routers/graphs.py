@@ -172,13 +172,8 @@ def graph_query(name: str, request: Request, db: DbDep, settings: SettingsDep) -
     raw = query_raw(request, {"format"})
     _, _, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
     given = {k: v for k, v in raw.items() if v != ""}
-    view = graph_results.from_rows(
-        db,
-        f"{query.title}: records in the result",
-        rows,
-        settings.graph_node_cap,
-        "narrow the query's parameters.",
-        api_url=with_query(f"/api/queries/{name}", given),
+    view = graph_results.for_query(
+        db, query, rows, settings.graph_node_cap, with_query(f"/api/queries/{name}", given)
     )
     return graph_response(
         request,

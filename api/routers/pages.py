@@ -237,13 +237,8 @@ def query_page(name: str, request: Request, db: DbDep, settings: SettingsDep) ->
     given = {k: v for k, v in raw.items() if v != ""}
     if ran:
         _, _, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
-        view = graph_results.from_rows(
-            db,
-            f"{query.title}: records in the result",
-            rows,
-            settings.graph_node_cap,
-            "narrow the query's parameters.",
-            api_url=with_query(f"/api/queries/{name}", given),
+        view = graph_results.for_query(
+            db, query, rows, settings.graph_node_cap, with_query(f"/api/queries/{name}", given)
         )
     values = {p.name: raw.get(p.name, "") for p in query.params}
     fields = [
