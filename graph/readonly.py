@@ -10,6 +10,7 @@ from typing import Any
 from neo4j import READ_ACCESS
 from neo4j.exceptions import ClientError, Neo4jError, TransientError
 from neo4j.graph import Node, Path, Relationship
+from neo4j.spatial import Point
 
 from govgraph.errors import BadParameter, GovGraphError, QueryRejected, QueryTimeout, Unavailable
 from graph.db import Database, translate_errors
@@ -47,9 +48,15 @@ FORBIDDEN_WORDS = (
     "PERIODIC",
     "FINISH",
 )
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.S)
-_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-_BACKTICKS = re.compile(r"`(?:[^`]|``)*`")
+# One left-to-right scan: whichever of a string, a comment or a quoted name starts first wins,
+# so "//" inside a string cannot hide the rest of a line (nor a quote inside a comment).
+_OPAQUE = re.compile(
+    r"(?P<str>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+    r"|(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
+    r"|(?P<name>`(?:[^`]|``)*`)",
+    re.S,
+)
+_UNCLOSED = re.compile(r"['\"`]")
 _WORD = re.compile(r"\b(" + "|".join(FORBIDDEN_WORDS) + r")\b", re.I)
 _CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)", re.I)
 _FUNC_NS = re.compile(r"\b(apoc|dbms|gds|db)\s*\.\s*([\w.]+)\s*\(", re.I)
@@ -75,9 +82,14 @@ class CypherResult:
 
 def _strip(text: str) -> str:
     """The query without comments, string literals and quoted names (so words in them pass)."""
-    text = _COMMENTS.sub(" ", text)
-    text = _STRINGS.sub("''", text)
-    return _BACKTICKS.sub("x", text)
+
+    def opaque(match: re.Match[str]) -> str:
+        return {"str": "''", "comment": " ", "name": "x"}[str(match.lastgroup)]
+
+    bare = _OPAQUE.sub(opaque, text)
+    if _UNCLOSED.search(bare.replace("''", "")):
+        raise QueryRejected("The query has an unclosed quote.", fix="close every ' \" and `.")
+    return bare
 
 
 def lexical_check(cypher: str, max_chars: int) -> None:
@@ -121,9 +133,44 @@ def check_params(params: dict[str, Any]) -> None:
     size = len(json.dumps(params, default=str))
     if size > MAX_PARAM_BYTES:
         raise BadParameter("params", f"{size:,} bytes; at most {MAX_PARAM_BYTES:,}")
-    for key in params:
+    for key, value in params.items():
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", key):
             raise BadParameter(key[:64], "parameter names are letters, digits and _")
+        _check_values(key, value)
+
+
+def check_plan(plan: dict[str, Any]) -> None:
+    """The second line of defence: the plan may load no CSV and call only allowed procedures."""
+    operator = str(plan.get("operatorType", "")).split("@")[0]
+    details = str((plan.get("args") or plan.get("arguments") or {}).get("Details", ""))
+    if operator == "LoadCSV":
+        raise QueryRejected("LOAD CSV is not allowed.", fix="query the graph itself.")
+    if operator.startswith("ProcedureCall"):
+        name = details.split("(", 1)[0].strip().lower()
+        if name not in ALLOWED_PROCEDURES:
+            raise QueryRejected(
+                f"Procedure '{name}' is not allowed.",
+                fix=f"allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}.",
+            )
+    for child in plan.get("children") or []:
+        check_plan(child)
+
+
+MAX_INT = 2**63 - 1
+
+
+def _check_values(name: str, value: Any) -> None:
+    if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+        return
+    if isinstance(value, int):
+        if not -MAX_INT - 1 <= value <= MAX_INT:
+            raise BadParameter(name, "integers must fit in 64 bits")
+    elif isinstance(value, list):
+        for item in value:
+            _check_values(name, item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_values(name, item)
 
 
 def plain(value: Any) -> Any:
@@ -146,12 +193,14 @@ def plain(value: Any) -> Any:
             "nodes": [plain(n) for n in value.nodes],
             "relationships": [plain(r) for r in value.relationships],
         }
+    if hasattr(value, "iso_format"):  # dates, times and durations (a Duration is a tuple)
+        return value.iso_format()
+    if isinstance(value, Point):
+        return {"srid": value.srid, "coordinates": list(value)}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    if hasattr(value, "iso_format"):
-        return value.iso_format()
     return value
 
 
@@ -196,6 +245,7 @@ def run_readonly(
         try:
             with session.begin_transaction(timeout=timeout) as tx:
                 summary = tx.run("EXPLAIN " + cypher, params).consume()
+                check_plan(summary.plan or {})
                 if summary.query_type != "r":
                     raise QueryRejected(
                         f"The plan shows this query is not a pure read "

@@ -39,6 +39,14 @@ IMPORTS = [
     "LOAD CSV FROM 'http://127.0.0.1:9/x.csv' AS line RETURN line",
     "load csv with headers from 'https://example.org/a.csv' as row return row",
 ]
+# Quotes and comment markers arranged to hide what follows from a naive check.
+HIDDEN = [
+    'RETURN "//" AS a, 1 AS b CALL dbms.listConfig()',
+    "MATCH (n) WHERE n.x = '/*' DETACH DELETE n RETURN '*/'",
+    "WITH '//' AS x CALL db.stats.retrieve('QUERIES') YIELD data RETURN data",
+    "WITH \"/*\" AS x LOAD CSV FROM 'http://127.0.0.1:9/x' AS l RETURN l // */",
+    "RETURN 'unclosed",
+]
 PROCEDURES = [
     "CALL dbms.components()",
     "CALL dbms.security.createUser('x', 'y', false)",
@@ -66,7 +74,7 @@ def still_serving(client: TestClient) -> None:
     assert resp.status_code == 200 and resp.json()["count"] == 5
 
 
-@pytest.mark.parametrize("query", WRITES + IMPORTS + PROCEDURES)
+@pytest.mark.parametrize("query", WRITES + IMPORTS + PROCEDURES + HIDDEN)
 def test_refused_and_graph_unchanged(client: TestClient, curated: Database, query: str) -> None:
     before = graph_fingerprint(curated)
     resp = post(client, query)
@@ -173,3 +181,40 @@ def test_syntax_error_carries_the_neo4j_code(client: TestClient, curated: Databa
     assert resp.status_code == 400
     err = resp.json()["error"]
     assert err["neo4j_code"] == "Neo.ClientError.Statement.SyntaxError"
+
+
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [
+        ("WITH 1 AS x CALL db.stats.retrieve('QUERIES') YIELD data RETURN data", "Procedure"),
+        ("CALL db.prepareForReplanning()", "Procedure"),
+        ("LOAD CSV FROM 'http://127.0.0.1:9/x.csv' AS line RETURN line", "LOAD CSV"),
+    ],
+)
+def test_plan_check_enforces_the_procedure_allowlist_and_no_load_csv(
+    client: TestClient, curated: Database, monkeypatch: pytest.MonkeyPatch, query: str, why: str
+) -> None:
+    monkeypatch.setattr(readonly, "lexical_check", lambda cypher, max_chars: None)
+    resp = post(client, query)
+    assert resp.status_code == 400, resp.text
+    assert why in resp.json()["error"]["message"]
+
+
+def test_out_of_range_integers_are_a_parameter_error(client: TestClient) -> None:
+    resp = post(client, "RETURN $x AS x", {"x": 10**20})
+    assert resp.status_code == 422
+    assert resp.json()["error"]["param"] == "x"
+    nested = post(client, "RETURN $x AS x", {"x": {"deep": [1, -(10**30)]}})
+    assert nested.status_code == 422
+
+
+def test_temporal_and_spatial_values_come_back_readable(
+    client: TestClient, curated: Database
+) -> None:
+    body = post(
+        client,
+        "RETURN duration('P1D') AS d, date('2026-06-01') AS day, point({x: 1.0, y: 2.0}) AS p",
+    ).json()
+    row = body["data"][0]
+    assert row["d"] == "P1D" and row["day"] == "2026-06-01"
+    assert row["p"]["coordinates"] == [1.0, 2.0]
