@@ -8,15 +8,17 @@ MATCH (target:Entity {id: $target})<-[r:PRESSED_TO_JOIN|NEGOTIATING|DECLINED]-(a
 WHERE ($kind = 'any' OR a.kind = $kind)
   AND ($as_of IS NULL OR r.date_earliest IS NULL OR r.date_earliest <= $as_of)
 WITH DISTINCT target, a
+// not a holdout if it joined, or may have joined (a joining date that straddles as_of)
 WHERE NOT EXISTS {
   MATCH (a)-[p:PARTY_TO]->(target)
-  WHERE $as_of IS NULL OR (p.date_latest IS NOT NULL AND p.date_latest <= $as_of)
+  WHERE $as_of IS NULL OR p.date_earliest IS NULL OR p.date_earliest <= $as_of
 }
 MATCH (a)-[pi:PARTICIPATED_IN]->(e:Event)-[:CONCERNS]->(target)
-WHERE pi.role = 'party'
+WHERE pi.role IN ['party', 'subject']
   AND ($as_of IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $as_of)
-WITH target, a, e
-ORDER BY coalesce(e.date_latest, e.date_earliest) DESC, e.id
+WITH target, a, e, pi.role = 'party' AS own_words
+// latest first; on a tie, what the actor itself said beats being pressed
+ORDER BY coalesce(e.date_latest, e.date_earliest) DESC, own_words DESC, e.id
 WITH target, a, collect(e)[0] AS latest
 MATCH (latest)-[:SOURCED_FROM]->(s:Source)
 WITH target, a, latest, s ORDER BY s.id

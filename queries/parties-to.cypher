@@ -1,5 +1,5 @@
 // title: Parties to an agreement or program
-// description: Who joined or agreed to an agreement or program, when, and according to whom. With as_of, answers yes or uncertain for each party (a bounded date that straddles as_of is uncertain); parties who joined only later, or had withdrawn by then, are left out.
+// description: Who joined or agreed to an agreement or program, when, and according to whom. With as_of, answers yes or uncertain for each party (a bounded date that straddles as_of is uncertain); parties who joined only later, or withdrew after joining (by as_of, when given), are left out; a party that rejoined is listed by its latest joining.
 // param: target id required
 // param: as_of date null
 // example: target=program:caisi-frontier-review as_of=2026-08-01
@@ -13,8 +13,11 @@ WITH target, a, r,
      END AS answer
 WHERE answer <> 'no'
   AND NOT EXISTS {
+    // a withdrawal counts against this joining only if it came after it (and, with as_of, by then)
     MATCH (a)-[w:WITHDREW_FROM]->(target)
-    WHERE w.date_latest IS NOT NULL AND w.date_latest <= coalesce($as_of, date())
+    WHERE w.date_latest IS NOT NULL
+      AND w.date_latest >= coalesce(r.date_earliest, w.date_latest)
+      AND ($as_of IS NULL OR w.date_latest <= $as_of)
   }
 MATCH (e:Event {id: r.event_id})-[:SOURCED_FROM]->(s:Source)
 WITH target, a, r, answer, e, s ORDER BY s.id
