@@ -9,9 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.db import Database
-from ingest.writer import read_revision
+from ingest.writer import WRITING, read_revision
 
 Key = tuple[Any, ...]
+
+
+def cacheable(revision: str | None) -> bool:
+    """Answers are kept only for a finished ingest's revision (not while one is writing)."""
+    return revision is not None and not revision.startswith(WRITING)
 
 
 class RevisionCache:
@@ -56,7 +61,7 @@ class RevisionCache:
         if not self.enabled or time.monotonic() - self._checked >= self.check_seconds:
             return None
         with self._lock:
-            if self._revision is not None and key in self._entries:
+            if cacheable(self._revision) and key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key], self._revision
         return None
@@ -66,7 +71,7 @@ class RevisionCache:
     ) -> tuple[Any, str | None]:
         """(answer, revision): cached when the revision is known and unchanged."""
         revision = self.revision(db)
-        if not self.enabled or revision is None:
+        if not self.enabled or not cacheable(revision):
             return compute(), revision
         with self._lock:
             if key in self._entries:

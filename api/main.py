@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
+from neo4j.exceptions import Neo4jError
 
 from api import errors
 from api.cache import RevisionCache
@@ -32,6 +34,8 @@ async def keep_revision_fresh(app: FastAPI) -> None:
             await run_in_threadpool(lambda: cache.refresh(db_for(app)))
         except GovGraphError as exc:  # the database is away: requests will say so themselves
             log.warning("revision check failed: %s", exc.message)
+        except Neo4jError as exc:  # e.g. a wrong NEO4J_DATABASE; keep the task alive
+            log.warning("revision check failed: %s", exc)
         await asyncio.sleep(cache.check_seconds / 2)
 
 
@@ -43,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         task = asyncio.create_task(keep_revision_fresh(app))
         yield
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         if getattr(app.state, "db", None) is not None:
             app.state.db.close()
             app.state.db = None

@@ -104,7 +104,11 @@ class Database:
     def connect(cls, settings: Settings) -> Database:
         """Open a driver and check the server answers."""
         db = cls(connection_info(settings))
-        db.verify()
+        try:
+            db.verify()
+        except BaseException:
+            db.close()  # a failed check must not leave a driver (and its pool) behind
+            raise
         return db
 
     def verify(self) -> None:

@@ -12,7 +12,7 @@ from graph.schema import RecordType, Schema, Shortcut
 from ingest.validate import Dataset, Located
 
 DERIVED_SUFFIXES = ("_precision", "_earliest", "_latest")
-INTERNAL_PROPS = {"content_hash", "search_text", "source_file"}
+INTERNAL_PROPS = {"content_hash", "search_text"}
 
 
 def content_hash(record: dict[str, Any]) -> str:
@@ -41,7 +41,6 @@ def node_props(rt: RecordType, loc: Located) -> dict[str, Any]:
             props[name] = value
     if rt.entity:
         props["search_text"] = " | ".join([data["name"], *data.get("aliases", []), loc.id])
-    props["source_file"] = loc.file
     return props
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -194,6 +195,8 @@ def ingest(
     the_plan = plan(db, dataset, schema)
     report, changed = the_plan.report, the_plan.changed
     total = sum(len(v) for v in changed.values())
+    if total or (prune and any(c.removed for c in report.types.values())):
+        mark_writing(db)  # readers must not cache answers from a half-written graph
     if on_total:
         on_total(total * 3)
 
@@ -267,6 +270,20 @@ def ingest(
 
 
 REVISION_KEY = "revision"
+WRITING = "writing:"
+
+
+def mark_writing(db: Database) -> str:
+    """Set the revision to a one-off 'writing:' value until this ingest finishes."""
+    marker = WRITING + uuid.uuid4().hex[:12]
+    db.write(
+        lambda tx: tx.run(
+            "MERGE (m:GovGraphMeta {key: $key}) SET m.value = $value, m.updated_at = datetime()",
+            key=REVISION_KEY,
+            value=marker,
+        ).consume()
+    )
+    return marker
 
 
 def write_revision(db: Database, hashes: dict[str, str]) -> str:

@@ -18,6 +18,7 @@ HEADER = re.compile(r"^//\s*(title|description|param|example):\s*(.*)$")
 PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 MAX_TEXT = 200
+MAX_INT_PARAM = 100_000
 PARAM_TYPES = ("id", "text", "date", "int", "kind", "event_type")
 REQUIRED = "required"
 
@@ -56,8 +57,8 @@ class Param:
                 value = int(text)
             except ValueError:
                 raise BadParameter(self.name, f"'{text}' is not a whole number") from None
-            if not 0 <= value <= 1000:
-                raise BadParameter(self.name, f"{value} is outside 0..1000")
+            if not 0 <= value <= MAX_INT_PARAM:
+                raise BadParameter(self.name, f"{value} is outside 0..{MAX_INT_PARAM}")
             return value
         if self.type == "kind":
             kinds = {*load_schema().types["Actor"].kinds, *load_schema().types["Instrument"].kinds}

@@ -154,3 +154,14 @@ def test_cors_origins_from_settings(settings: Settings, curated: Database) -> No
 def test_cors_setting_parses_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOVGRAPH_CORS_ORIGINS", "http://a.example, http://b.example")
     assert Settings().cors_origins == ["http://a.example", "http://b.example"]
+
+
+def test_events_refuse_unknown_filters_and_page_past_a_thousand(
+    client: TestClient, curated: Database
+) -> None:
+    err = assert_error(client.get("/api/events?date_from=2024-01-01"), 422, "bad_parameter")
+    assert err["param"] == "date_from" and "from" in err["message"]
+    total = len(client.get("/api/events?limit=1000").json()["data"])
+    assert client.get("/api/events?offset=2000").json()["count"] == 0
+    page = client.get("/api/events?limit=100&offset=100").json()
+    assert page["count"] == min(100, max(total - 100, 0))

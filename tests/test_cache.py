@@ -65,3 +65,30 @@ def test_cached_answer_follows_a_new_ingest(
         assert after.json()["count"] == 6
         assert after.headers["X-GovGraph-Revision"] not in {rev, ""}
         assert "org:meta" in {r["actor_id"] for r in after.json()["data"]}
+
+
+def test_nothing_is_cached_while_an_ingest_is_writing(clean_db: Database) -> None:
+    from api.cache import RevisionCache
+    from ingest.writer import mark_writing
+
+    ingest(clean_db, load_dataset([SEED]))
+    cache = RevisionCache(check_seconds=0.001)
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cache.get_or_compute(clean_db, ("k",), compute)[0] == 1
+    time.sleep(0.01)
+    assert cache.get_or_compute(clean_db, ("k",), compute)[0] == 1  # cached: same revision
+    marker = mark_writing(clean_db)  # as a killed or running ingest leaves it
+    time.sleep(0.01)
+    assert cache.get_or_compute(clean_db, ("k",), compute) == (2, marker)
+    time.sleep(0.01)
+    assert cache.get_or_compute(clean_db, ("k",), compute)[0] == 3  # still not kept
+    ingest(clean_db, load_dataset([SEED]))  # the next run restores a real revision
+    time.sleep(0.01)
+    value, revision = cache.get_or_compute(clean_db, ("k",), compute)
+    assert value == 4 and revision == read_revision(clean_db)
+    assert not str(revision).startswith("writing:")

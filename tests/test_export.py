@@ -72,7 +72,6 @@ def test_export_keeps_role_order_and_drops_internal_properties(
     for internal in (
         "content_hash",
         "search_text",
-        "source_file",
         "date_precision",
         "date_earliest",
         "date_latest",

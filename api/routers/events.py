@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 import queries
 from api.csvout import csv_response
 from api.deps import DbDep
 from api.models import EventPublic, EventsPublic
+from govgraph.errors import BadParameter
 
 router = APIRouter(prefix="/api/events", tags=["events"])
+KNOWN = {"type", "actor", "topic", "from", "to", "limit", "offset", "format"}
 
 
 @router.get("", response_model=EventsPublic)
 def list_events(
+    request: Request,
     db: DbDep,
     type: str | None = Query(None, max_length=50, description="An event type."),
     actor: str | None = Query(None, max_length=200, description="An actor or instrument id."),
@@ -29,11 +32,16 @@ def list_events(
     format: Literal["json", "csv"] = "json",
 ) -> EventsPublic | Response:
     """Dated, sourced events in order, filtered by type, actor, topic and date range."""
+    unknown = sorted(set(request.query_params) - KNOWN)
+    if unknown:
+        raise BadParameter(
+            unknown[0][:64], f"is not a filter of /api/events; use {', '.join(sorted(KNOWN))}"
+        )
     raw = {
         "type": type,
         "actor": actor,
         "topic": topic,
-        "limit": str(min(limit + 1, 1000)),
+        "limit": str(limit + 1),
         "offset": str(offset),
         "date_from": from_ and from_.isoformat(),
         "date_to": to and to.isoformat(),

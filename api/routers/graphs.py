@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
@@ -73,7 +74,7 @@ def cypher_console(
         body = {"query": text, "params": _loads_or_text(params_text)}
         context["curl"] = (
             "curl -s -X POST -H 'Content-Type: application/json' "
-            f"--data '{json.dumps(body)}' {request.base_url}api/cypher"
+            f"--data {shlex.quote(json.dumps(body))} {request.base_url}api/cypher"
         )
         context["permalink"] = with_query("/cypher", {"query": text, "params": params_text})
     return render(request, "cypher.html", status=status, **context)
