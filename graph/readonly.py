@@ -159,17 +159,27 @@ def check_plan(plan: dict[str, Any]) -> None:
 MAX_INT = 2**63 - 1
 
 
+def _check_text(name: str, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # e.g. a lone surrogate, which JSON can carry as an escape
+        raise BadParameter(name, "text must be valid Unicode (no lone surrogates)") from None
+
+
 def _check_values(name: str, value: Any) -> None:
-    if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+    if isinstance(value, str):
+        _check_text(name, value)
+    elif isinstance(value, bool) or value is None or isinstance(value, float):
         return
-    if isinstance(value, int):
+    elif isinstance(value, int):
         if not -MAX_INT - 1 <= value <= MAX_INT:
             raise BadParameter(name, "integers must fit in 64 bits")
     elif isinstance(value, list):
         for item in value:
             _check_values(name, item)
     elif isinstance(value, dict):
-        for item in value.values():
+        for key, item in value.items():
+            _check_text(name, str(key))
             _check_values(name, item)
 
 

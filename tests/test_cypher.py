@@ -218,3 +218,18 @@ def test_temporal_and_spatial_values_come_back_readable(
     row = body["data"][0]
     assert row["d"] == "P1D" and row["day"] == "2026-06-01"
     assert row["p"]["coordinates"] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"query": "RETURN $x AS x", "params": {"x": "\\ud800"}}',
+        b'{"query": "RETURN $x AS x", "params": {"x": {"\\udfff": 1}}}',
+        b'{"query": "RETURN $x AS x", "params": {"x": ["ok", "\\ud83d"]}}',
+    ],
+)
+def test_lone_surrogates_are_refused_before_the_driver(client: TestClient, raw: bytes) -> None:
+    resp = client.post("/api/cypher", content=raw, headers={"content-type": "application/json"})
+    assert resp.status_code == 422, resp.text
+    assert "Unicode" in resp.json()["error"]["message"]
+    still_serving(client)
