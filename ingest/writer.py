@@ -273,17 +273,17 @@ REVISION_KEY = "revision"
 WRITING = "writing:"
 
 
+SET_REVISION = "MERGE (m:GovGraphMeta {key: $key}) SET m.value = $value, m.updated_at = datetime()"
+
+
+def _set_revision(db: Database, value: str) -> str:
+    db.write(lambda tx: tx.run(SET_REVISION, key=REVISION_KEY, value=value).consume())
+    return value
+
+
 def mark_writing(db: Database) -> str:
     """Set the revision to a one-off 'writing:' value until this ingest finishes."""
-    marker = WRITING + uuid.uuid4().hex[:12]
-    db.write(
-        lambda tx: tx.run(
-            "MERGE (m:GovGraphMeta {key: $key}) SET m.value = $value, m.updated_at = datetime()",
-            key=REVISION_KEY,
-            value=marker,
-        ).consume()
-    )
-    return marker
+    return _set_revision(db, WRITING + uuid.uuid4().hex[:12])
 
 
 def write_revision(db: Database, hashes: dict[str, str]) -> str:
@@ -291,14 +291,7 @@ def write_revision(db: Database, hashes: dict[str, str]) -> str:
     revision = content_hash({"records": sorted(hashes.items())})[:16]
     if read_revision(db) == revision:
         return revision  # nothing changed: write nothing
-    db.write(
-        lambda tx: tx.run(
-            "MERGE (m:GovGraphMeta {key: $key}) SET m.value = $value, m.updated_at = datetime()",
-            key=REVISION_KEY,
-            value=revision,
-        ).consume()
-    )
-    return revision
+    return _set_revision(db, revision)
 
 
 def read_revision(db: Database) -> str | None:
