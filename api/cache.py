@@ -8,8 +8,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from graph.db import Database
-from ingest.writer import WRITING, read_revision
+from govgraph.graph.db import Database
+from govgraph.ingest.writer import WRITING, read_revision
 
 Key = tuple[Any, ...]
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from api.cache import RevisionCache
-from govgraph.settings import Settings
-from graph.db import Database
+from govgraph.api.cache import RevisionCache
+from govgraph.core.settings import Settings
+from govgraph.graph.db import Database
 
 _lock = threading.Lock()
 

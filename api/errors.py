@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from neo4j.exceptions import Neo4jError
 from starlette.exceptions import HTTPException
 
-from govgraph.errors import GovGraphError
-from graph import readonly
+from govgraph.core.errors import GovGraphError
+from govgraph.graph import readonly
 
 log = logging.getLogger("govgraph.api")
 

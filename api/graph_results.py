@@ -6,22 +6,23 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import queries
-from api.graph_style import (
+from govgraph import queries
+from govgraph.api.graph_style import (
     ENTITY_FAMILY_LABELS,
     PSEUDO_KINDS,
     kind_of,
 )
-from api.graphviz import (
+from govgraph.api.graphviz import (
     GraphView,
     build,
     cap_nodes,
     edges_among,
     node_details,
 )
-from govgraph.errors import BadParameter
-from graph.dates import parse_day
-from graph.schema import ID_PATTERN, load_schema
+from govgraph.core.errors import BadParameter
+from govgraph.core.ids import ID_PATTERN
+from govgraph.graph.dates import parse_day
+from govgraph.graph.schema import load_schema
 
 WHOLE_ENTITIES = """
 MATCH (n:Entity)

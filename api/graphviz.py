@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 
 from pyvis.network import Network
 
-import queries
-from api.graph_style import (
+from govgraph import queries
+from govgraph.api.graph_style import (
     OPTIONS,
     STATUS_STYLE,
     edge_label,
@@ -30,8 +30,9 @@ from api.graph_style import (
     page_url,
     style_of,
 )
-from govgraph.errors import BadParameter, NotFound
-from graph.schema import ID_PATTERN
+from govgraph.core.errors import BadParameter, NotFound
+from govgraph.core.ids import ID_PATTERN
+from govgraph.core.values import to_json
 
 NODE_DETAILS = """
 UNWIND $ids AS nid
@@ -157,7 +158,7 @@ def node_details(db: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         row["earliest"], row["latest"] = _iso(row.get("earliest")), _iso(row.get("latest"))
-        out[row["id"]] = queries.jsonable(row)
+        out[row["id"]] = to_json(row)
     return out
 
 
@@ -168,7 +169,7 @@ def edges_among(
     if not ids:
         return []
     rows = db.rows(EDGES_AMONG, {"ids": list(ids), "from": date_from, "to": date_to})
-    return [queries.jsonable(r) for r in rows]
+    return [to_json(r) for r in rows]
 
 
 def cap_nodes(
@@ -344,7 +345,7 @@ def parties(db: Any, target_id: str, as_of: str | None, cap: int) -> GraphView:
     pressers: dict[str, set[str]] = {}
     edges: list[dict[str, Any]] = []
     for row in rows:
-        row = queries.jsonable(row)
+        row = to_json(row)
         relations.setdefault(row["actor_id"], set()).add(row["relation"])
         edges.append(
             {

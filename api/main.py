@@ -13,15 +13,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from neo4j.exceptions import Neo4jError
 
-from api import errors
-from api.cache import RevisionCache
-from api.deps import db_for
-from api.routers import cypher, entities, events, graphs, pages
-from api.routers import queries as queries_router
-from api.web import static_files
 from govgraph import __version__
-from govgraph.errors import GovGraphError
-from govgraph.settings import Settings, get_settings
+from govgraph.api import errors
+from govgraph.api.cache import RevisionCache
+from govgraph.api.deps import db_for
+from govgraph.api.routers import cypher, entities, events, graphs, pages
+from govgraph.api.routers import queries as queries_router
+from govgraph.api.web import static_files
+from govgraph.core.errors import GovGraphError
+from govgraph.core.settings import Settings, get_settings
 
 log = logging.getLogger("govgraph.api")
 

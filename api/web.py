@@ -14,10 +14,10 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api import graph_style, graphviz
 from govgraph import __version__
-from govgraph.errors import BadParameter, GovGraphError
-from graph.schema import ID_PATTERN
+from govgraph.api import graph_style, graphviz
+from govgraph.core.errors import BadParameter, GovGraphError
+from govgraph.core.ids import ID_PATTERN
 
 API_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(API_DIR / "templates"))

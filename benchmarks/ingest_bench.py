@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks.synthetic import build, raw_records, subset, without_events
-from govgraph.settings import get_settings
-from graph import server
-from graph.db import Database
-from graph.models import record_models
-from graph.schema import load_schema
-from ingest.rows import ref_rows
-from ingest.validate import Dataset, Located
-from ingest.writer import IngestReport, ensure_schema, ingest
+from govgraph.core.settings import get_settings
+from govgraph.graph import server
+from govgraph.graph.db import Database
+from govgraph.graph.models import record_models
+from govgraph.graph.schema import load_schema
+from govgraph.ingest.rows import ref_rows
+from govgraph.ingest.validate import Dataset, Located
+from govgraph.ingest.writer import IngestReport, ensure_schema, ingest
 
 
 @dataclass

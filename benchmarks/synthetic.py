@@ -11,9 +11,9 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from graph.models import record_models
-from graph.schema import load_schema
-from ingest.validate import Dataset, Located, _cross_checks  # the checks load_dataset runs
+from govgraph.graph.models import record_models
+from govgraph.graph.schema import load_schema
+from govgraph.ingest.validate import Dataset, Located, _cross_checks  # the checks load_dataset runs
 
 RECORDED = "2026-11-29"
 TODAY = date(2026, 11, 29)

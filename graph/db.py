@@ -16,9 +16,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from govgraph.errors import AuthFailed, ConfigError, ConnectionFailed, Unavailable
-from govgraph.settings import Settings
-from graph import server
+from govgraph.core.errors import AuthFailed, ConfigError, ConnectionFailed, Unavailable
+from govgraph.core.settings import Settings
+from govgraph.graph import server
 
 T = TypeVar("T")
 

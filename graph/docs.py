@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govgraph import PROJECT_ROOT
-from graph.schema import ENTITY_LABEL, Prop, RecordType, Schema, constraint_statements, load_schema
+from govgraph.graph.schema import (
+    ENTITY_LABEL,
+    Prop,
+    RecordType,
+    Schema,
+    constraint_statements,
+    load_schema,
+)
 
 SCHEMA_DOC = PROJECT_ROOT / "docs" / "schema.md"
 SHORTCUT_PROPS = (

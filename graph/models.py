@@ -15,10 +15,11 @@ from pydantic import (
     model_validator,
 )
 
-from graph.dates import parse_day, parse_fuzzy
-from graph.schema import ID_PATTERN, Prop, RecordType, Schema, load_schema
+from govgraph.core.ids import ID_PATTERN, MAX_ID_CHARS
+from govgraph.graph.dates import parse_day, parse_fuzzy
+from govgraph.graph.schema import Prop, RecordType, Schema, load_schema
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, max_length=200)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN.pattern, max_length=MAX_ID_CHARS)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=5000, strip_whitespace=True)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
 

@@ -12,8 +12,14 @@ from neo4j.exceptions import ClientError, Neo4jError, TransientError
 from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 
-from govgraph.errors import BadParameter, GovGraphError, QueryRejected, QueryTimeout, Unavailable
-from graph.db import Database, translate_errors
+from govgraph.core.errors import (
+    BadParameter,
+    GovGraphError,
+    QueryRejected,
+    QueryTimeout,
+    Unavailable,
+)
+from govgraph.graph.db import Database, translate_errors
 
 ALLOWED_PROCEDURES = {
     "db.labels",

@@ -10,8 +10,9 @@ from typing import Any
 
 import yaml
 
+from govgraph.core.cypher import fill
+
 SCHEMA_DIR = Path(__file__).with_name("schema")
-ID_PATTERN = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9.-]*$")
 LABEL_PATTERN = re.compile(r"^[A-Z][A-Za-z]*$")
 REL_PATTERN = re.compile(r"^[A-Z][A-Z_]*$")
 PROPERTY_TYPES = {
@@ -29,6 +30,7 @@ PROPERTY_TYPES = {
     "event_type",
 }
 ENTITY_LABEL = "Entity"  # actors and instruments share it, and one id space
+RECORD_LABEL = "Record"  # every record carries it, so a lookup by id is one indexed MATCH
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class Prop:
     relationship: str | None = None
     values: tuple[str, ...] = ()
     min: int = 0
+    reverse: bool = False  # the relationship points from the referenced record to this one
+
+    def ends(self, me: str, other: str) -> tuple[str, str]:
+        """(start, end) of this property's relationship, given both records' labels."""
+        return (other, me) if self.reverse else (me, other)
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ class RecordType:
         return tuple(sorted({lab for k in self.kinds.values() for lab in k.labels}))
 
     def labels_for(self, kind: str | None) -> tuple[str, ...]:
-        base = (*self.labels, ENTITY_LABEL) if self.entity else self.labels
+        base = (*self.labels, RECORD_LABEL, *((ENTITY_LABEL,) if self.entity else ()))
         return (*base, *(self.kinds[kind].labels if kind in self.kinds else ()))
 
     def prefixes(self) -> set[str]:
@@ -117,6 +124,20 @@ class Schema:
     def keys(self) -> list[str]:
         return [t.key for t in self.types.values()]
 
+    @property
+    def entity_types(self) -> tuple[RecordType, ...]:
+        """The record types search finds and graphs draw as entities (actors, instruments)."""
+        return tuple(t for t in self.types.values() if t.entity)
+
+    @property
+    def entity_kinds(self) -> tuple[str, ...]:
+        """Every actor and instrument kind, in schema order."""
+        return tuple(k for t in self.entity_types for k in t.kinds)
+
+    def target_label(self, prop: Prop) -> str:
+        """The label a reference property points at (Entity for 'Any')."""
+        return ENTITY_LABEL if prop.to == "Any" else self.types[str(prop.to)].labels[0]
+
     def relationship_types(self) -> set[str]:
         rels = {
             p.relationship for t in self.types.values() for p in t.props.values() if p.relationship
@@ -140,6 +161,7 @@ def _record_type(path: Path) -> RecordType:
             relationship=spec.get("relationship"),
             values=tuple(spec.get("values", [])),
             min=int(spec.get("min", 0)),
+            reverse=bool(spec.get("reverse", False)),
         )
         for name, spec in raw["properties"].items()
     }
@@ -200,6 +222,8 @@ def check_schema(schema: Schema) -> list[str]:
                     problems.append(f"{where}: {prop.name} refers to unknown type '{prop.to}'")
                 if not prop.relationship or not REL_PATTERN.match(prop.relationship):
                     problems.append(f"{where}: {prop.name} needs an UPPER_SNAKE relationship")
+            if prop.reverse and prop.type not in {"ref", "ref_list", "roles"}:
+                problems.append(f"{where}: {prop.name} is not a reference, so it has no reverse")
             if prop.type == "enum" and not prop.values:
                 problems.append(f"{where}: enum {prop.name} lists no values")
             if not prop.description:
@@ -238,35 +262,26 @@ def statement_name(stmt: str) -> str:
 def constraint_statements(schema: Schema) -> list[str]:
     """Constraints and indexes, all `IF NOT EXISTS`, derived from the schema."""
     stmts: list[str] = []
+    for label in (*(rt.labels[0] for rt in schema.types.values()), ENTITY_LABEL, RECORD_LABEL):
+        stmts.append(fill("constraint-unique-id", name=f"{label.lower()}_id", label=label))
     for rt in schema.types.values():
         label = rt.labels[0]
-        stmts.append(
-            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
-            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-        )
         for prop in rt.props.values():
+            names = []
             if prop.type in {"kind", "enum", "event_type"}:
-                stmts.append(
-                    f"CREATE INDEX {label.lower()}_{prop.name} IF NOT EXISTS "
-                    f"FOR (n:{label}) ON (n.{prop.name})"
-                )
+                names.append(prop.name)
             if prop.type == "fuzzy_date":
-                for bound in ("earliest", "latest"):
-                    stmts.append(
-                        f"CREATE INDEX {label.lower()}_{prop.name}_{bound} IF NOT EXISTS "
-                        f"FOR (n:{label}) ON (n.{prop.name}_{bound})"
+                names += [f"{prop.name}_earliest", f"{prop.name}_latest"]
+            for name in names:
+                stmts.append(
+                    fill(
+                        "index-property",
+                        name=f"{label.lower()}_{name}",
+                        label=label,
+                        property=name,
                     )
-    stmts.append(
-        f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE"
-    )
-    stmts.append(
-        f"CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:{ENTITY_LABEL}) "
-        "ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
-    )
-    for sc in sorted(schema.relationship_types()):
-        if sc in {s.type for s in schema.shortcuts}:
-            stmts.append(
-                f"CREATE INDEX rel_{sc.lower()}_event IF NOT EXISTS "
-                f"FOR ()-[r:{sc}]-() ON (r.event_id)"
-            )
+                )
+    stmts.append(fill("index-fulltext-search", name="entity_search", label=ENTITY_LABEL))
+    for rel in sorted(s.type for s in schema.shortcuts):
+        stmts.append(fill("index-relationship-event", name=f"rel_{rel.lower()}_event", type=rel))
     return stmts

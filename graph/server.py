@@ -16,8 +16,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from govgraph.errors import ConfigError, PortBusyError, ServerError
-from govgraph.settings import Settings
+from govgraph.core.errors import ConfigError, PortBusyError, ServerError
+from govgraph.core.settings import Settings
 
 POM = Path(__file__).with_name("server-pom.xml")
 NEO4J_VERSION = re.search(r"<neo4j.version>([^<]+)<", POM.read_text()).group(1)  # type: ignore[union-attr]

@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from govgraph.errors import BadParameter
-from graph.db import Database
-from graph.schema import ENTITY_LABEL, Prop, RecordType, Schema, load_schema
-from ingest.rows import DERIVED_SUFFIXES, INTERNAL_PROPS
+from govgraph.core.errors import BadParameter
+from govgraph.graph.db import Database
+from govgraph.graph.schema import ENTITY_LABEL, Prop, RecordType, Schema, load_schema
+from govgraph.ingest.rows import DERIVED_SUFFIXES, INTERNAL_PROPS
 
 FORMATS = ("yaml", "csv")
 REF_TYPES = {"ref", "ref_list", "roles"}

@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from graph.dates import parse_day, parse_fuzzy
-from graph.schema import RecordType, Schema, Shortcut
-from ingest.validate import Dataset, Located
+from govgraph.graph.dates import parse_day, parse_fuzzy
+from govgraph.graph.schema import RecordType, Schema, Shortcut
+from govgraph.ingest.validate import Dataset, Located
 
 DERIVED_SUFFIXES = ("_precision", "_earliest", "_latest")
 INTERNAL_PROPS = {"content_hash", "search_text"}

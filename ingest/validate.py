@@ -11,10 +11,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from govgraph.errors import ValidationFailed
-from graph.dates import parse_day, parse_fuzzy
-from graph.models import Record, record_models
-from graph.schema import Schema, load_schema
+from govgraph.core.errors import ValidationFailed
+from govgraph.graph.dates import parse_day, parse_fuzzy
+from govgraph.graph.models import Record, record_models
+from govgraph.graph.schema import Schema, load_schema
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_RECORDS = 500_000

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
 
-from graph.db import Database
-from graph.schema import (
+from govgraph.graph.db import Database
+from govgraph.graph.schema import (
     ENTITY_LABEL,
     RecordType,
     Schema,
@@ -19,8 +19,8 @@ from graph.schema import (
     load_schema,
     statement_name,
 )
-from ingest.rows import content_hash, node_props, ref_rows, shortcut_rows
-from ingest.validate import Dataset
+from govgraph.ingest.rows import content_hash, node_props, ref_rows, shortcut_rows
+from govgraph.ingest.validate import Dataset
 
 T = TypeVar("T")
 Progress = Callable[[int], None]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from govgraph.errors import BadParameter, GovGraphError, NotFound
-from graph.dates import parse_day
-from graph.schema import ID_PATTERN, load_schema
+from govgraph.core.errors import BadParameter, GovGraphError, NotFound
+from govgraph.core.ids import ID_PATTERN
+from govgraph.core.values import to_json
+from govgraph.graph.dates import parse_day
+from govgraph.graph.schema import load_schema
 
 QUERY_DIR = Path(__file__).parent
 HEADER = re.compile(r"^//\s*(title|description|param|example):\s*(.*)$")
@@ -61,7 +62,7 @@ class Param:
                 raise BadParameter(self.name, f"{value} is outside 0..{MAX_INT_PARAM}")
             return value
         if self.type == "kind":
-            kinds = {*load_schema().types["Actor"].kinds, *load_schema().types["Instrument"].kinds}
+            kinds = load_schema().entity_kinds
             if text != "any" and text not in kinds:
                 raise BadParameter(
                     self.name,
@@ -170,17 +171,6 @@ def get(name: str) -> CannedQuery:
         ) from None
 
 
-def jsonable(value: Any) -> Any:
-    """Neo4j values (dates, nodes, lists, maps) as plain JSON values."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date) or hasattr(value, "iso_format"):
-        return value.iso_format() if hasattr(value, "iso_format") else value.isoformat()
-    return value
-
-
 def run(
     db: Any,
     name: str,
@@ -191,7 +181,7 @@ def run(
     query = get(name)
     params = query.bind(raw)
     rows = db.rows(query.cypher, params, timeout=timeout)
-    return query, params, [jsonable(r) for r in rows]
+    return query, params, [to_json(r) for r in rows]
 
 
 def render_markdown() -> str:

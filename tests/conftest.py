@@ -13,9 +13,9 @@ os.environ.setdefault("GOVGRAPH_INSTANCE", "test")
 os.environ.setdefault("GOVGRAPH_BOLT_PORT", "0")
 
 from govgraph import PROJECT_ROOT
-from govgraph.settings import Settings, get_settings
-from graph import server
-from graph.db import Database
+from govgraph.core.settings import Settings, get_settings
+from govgraph.graph import server
+from govgraph.graph.db import Database
 
 DATA_DIR = PROJECT_ROOT / "data"
 ARTICLE = PROJECT_ROOT.parent / "shared" / "sources" / "caisi-frontier-review-article.txt"
@@ -58,8 +58,8 @@ def clean_db(db: Database) -> Database:
 def curated(db: Database) -> Database:
     """The curated dataset, loaded once and shared by read-only tests."""
     if not _state["curated"]:
-        from ingest.validate import load_dataset
-        from ingest.writer import ingest
+        from govgraph.ingest.validate import load_dataset
+        from govgraph.ingest.writer import ingest
 
         wipe(db)
         ingest(db, load_dataset([DATA_DIR]))

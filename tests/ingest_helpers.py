@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 from conftest import DATA_DIR
 
-from graph.db import Database
-from ingest.writer import IngestReport
+from govgraph.graph.db import Database
+from govgraph.ingest.writer import IngestReport
 
 SEED = DATA_DIR / "caisi-review-2026.yaml"
 GOVGRAPH = str(Path(sys.executable).with_name("govgraph"))

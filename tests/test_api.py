@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from govgraph.settings import Settings
-from graph.db import Database
+from govgraph.api.main import create_app
+from govgraph.core.settings import Settings
+from govgraph.graph.db import Database
 
 CAISI_REVIEW = "program:caisi-frontier-review"
 

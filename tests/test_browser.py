@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
-from api import graph_style
-from api.main import create_app
 from govgraph import PROJECT_ROOT
-from govgraph.settings import Settings
-from graph.db import Database
+from govgraph.api import graph_style
+from govgraph.api.main import create_app
+from govgraph.core.settings import Settings
+from govgraph.graph.db import Database
 
 pytestmark = pytest.mark.browser
 

@@ -9,11 +9,11 @@ import yaml
 from conftest import DATA_DIR
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from govgraph.settings import Settings
-from graph.db import Database
-from ingest.validate import load_dataset
-from ingest.writer import ingest, read_revision
+from govgraph.api.main import create_app
+from govgraph.core.settings import Settings
+from govgraph.graph.db import Database
+from govgraph.ingest.validate import load_dataset
+from govgraph.ingest.writer import ingest, read_revision
 
 SEED = DATA_DIR / "caisi-review-2026.yaml"
 URL = "/api/queries/parties-to?target=program:caisi-frontier-review"
@@ -68,8 +68,8 @@ def test_cached_answer_follows_a_new_ingest(
 
 
 def test_nothing_is_cached_while_an_ingest_is_writing(clean_db: Database) -> None:
-    from api.cache import RevisionCache
-    from ingest.writer import mark_writing
+    from govgraph.api.cache import RevisionCache
+    from govgraph.ingest.writer import mark_writing
 
     ingest(clean_db, load_dataset([SEED]))
     cache = RevisionCache(check_seconds=0.001)

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from govgraph.settings import Settings
-from graph import readonly
-from graph.db import Database
-from ingest.writer import graph_fingerprint
+from govgraph.api.main import create_app
+from govgraph.core.settings import Settings
+from govgraph.graph import readonly
+from govgraph.graph.db import Database
+from govgraph.ingest.writer import graph_fingerprint
 
 WRITES = [
     "CREATE (n:Evil {x: 1}) RETURN n",

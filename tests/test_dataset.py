@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from conftest import ARTICLE, DATA_DIR
 
-from graph.db import Database
-from graph.docs import EXAMPLES
-from graph.schema import load_schema
-from ingest.validate import Dataset, load_dataset
-from ingest.writer import graph_fingerprint
+from govgraph.graph.db import Database
+from govgraph.graph.docs import EXAMPLES
+from govgraph.graph.schema import load_schema
+from govgraph.ingest.validate import Dataset, load_dataset
+from govgraph.ingest.writer import graph_fingerprint
 
 PROGRAM = "program:caisi-frontier-review"
 EO = "eo:2026-06-frontier-model-early-access"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from graph.dates import parse_day, parse_fuzzy
+from govgraph.graph.dates import parse_day, parse_fuzzy
 
 
 @pytest.mark.parametrize(

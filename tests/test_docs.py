@@ -6,8 +6,7 @@ import re
 
 import typer.main
 
-import queries
-from govgraph import PROJECT_ROOT
+from govgraph import PROJECT_ROOT, queries
 from govgraph.cli import app
 
 README = (PROJECT_ROOT / "README.md").read_text()
@@ -45,7 +44,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_every_setting_is_documented() -> None:
-    from govgraph.settings import Settings
+    from govgraph.core.settings import Settings
 
     for field in Settings.model_fields.values():
         assert f"`{field.alias}`" in README or f"{field.alias}`" in README, field.alias

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from conftest import DATA_DIR
 
-from graph.db import Database
-from graph.models import record_models
-from ingest.export import read_csv, read_graph, write_csv, write_yaml
-from ingest.validate import Dataset, load_dataset
-from ingest.writer import graph_fingerprint, ingest
+from govgraph.graph.db import Database
+from govgraph.graph.models import record_models
+from govgraph.ingest.export import read_csv, read_graph, write_csv, write_yaml
+from govgraph.ingest.validate import Dataset, load_dataset
+from govgraph.ingest.writer import graph_fingerprint, ingest
 
 GOVGRAPH = str(Path(sys.executable).with_name("govgraph"))
 

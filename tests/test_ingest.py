@@ -17,9 +17,9 @@ from ingest_helpers import (
     seed_copy,
 )
 
-from graph.db import Database
-from ingest.validate import Dataset, load_dataset
-from ingest.writer import graph_fingerprint, ingest
+from govgraph.graph.db import Database
+from govgraph.ingest.validate import Dataset, load_dataset
+from govgraph.ingest.writer import graph_fingerprint, ingest
 
 # --- idempotence, updates, removal ----------------------------------------------------------
 
@@ -106,7 +106,7 @@ def test_a_changed_kind_changes_the_labels(clean_db: Database, tmp_data: Path) -
     save_yaml(path, data)
     ingest(clean_db, load_dataset([tmp_data]))
     labels = clean_db.rows("MATCH (n {id: 'org:xai'}) RETURN labels(n) AS l")[0]["l"]
-    assert sorted(labels) == ["Actor", "Company", "Entity", "Organization"]
+    assert sorted(labels) == ["Actor", "Company", "Entity", "Organization", "Record"]
 
 
 def test_a_removed_record_is_reported_and_deleted_only_with_prune(

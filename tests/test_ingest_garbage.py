@@ -12,10 +12,10 @@ from ingest_helpers import (
     seed_copy,
 )
 
-from govgraph.errors import ValidationFailed
-from graph.db import Database
-from ingest.validate import load_dataset
-from ingest.writer import graph_fingerprint, ingest
+from govgraph.core.errors import ValidationFailed
+from govgraph.graph.db import Database
+from govgraph.ingest.validate import load_dataset
+from govgraph.ingest.writer import graph_fingerprint, ingest
 
 # --- garbage in: a clear message naming file and line, and zero writes ----------------------
 

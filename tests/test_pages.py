@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-import queries
-from api import graph_style
-from api.main import create_app
-from govgraph.settings import Settings
-from graph.db import Database
+from govgraph import queries
+from govgraph.api import graph_style
+from govgraph.api.main import create_app
+from govgraph.core.settings import Settings
+from govgraph.graph.db import Database
 
 CAISI = "agency:caisi"
 REVIEW = "program:caisi-frontier-review"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA_DIR
 
-import queries
-from govgraph.errors import BadParameter, GovGraphError, NotFound
-from graph.db import Database
-from ingest.validate import load_dataset
+from govgraph import queries
+from govgraph.core.errors import BadParameter, GovGraphError, NotFound
+from govgraph.graph.db import Database
+from govgraph.ingest.validate import load_dataset
 
 CAISI_REVIEW = "program:caisi-frontier-review"
 FIVE_LABS = {"org:openai", "org:anthropic", "org:google-deepmind", "org:microsoft", "org:xai"}

@@ -7,10 +7,10 @@ from pathlib import Path
 import yaml
 from conftest import DATA_DIR
 
-import queries
-from graph.db import Database
-from ingest.validate import load_dataset
-from ingest.writer import ingest
+from govgraph import queries
+from govgraph.graph.db import Database
+from govgraph.ingest.validate import load_dataset
+from govgraph.ingest.writer import ingest
 
 SEED = DATA_DIR / "caisi-review-2026.yaml"
 REVIEW = "program:caisi-frontier-review"

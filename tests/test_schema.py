@@ -11,14 +11,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from graph.db import Database
-from graph.docs import SCHEMA_DOC, render_schema_markdown
-from graph.models import record_models
-from graph.schema import SCHEMA_DIR, Prop, check_schema, constraint_statements, load_schema
-from ingest.writer import ensure_schema
+from govgraph.graph.db import Database
+from govgraph.graph.docs import SCHEMA_DOC, render_schema_markdown
+from govgraph.graph.models import record_models
+from govgraph.graph.schema import SCHEMA_DIR, Prop, check_schema, constraint_statements, load_schema
+from govgraph.ingest.writer import ensure_schema
 
 KIND_KEYS = {"labels", "prefix", "description"}
-PROP_KEYS = {"type", "required", "description", "to", "relationship", "values", "min"}
+PROP_KEYS = {"reverse", "type", "required", "description", "to", "relationship", "values", "min"}
 NAME = re.compile(r"^CREATE (?:CONSTRAINT|INDEX|FULLTEXT INDEX) (\w+) IF NOT EXISTS")
 
 

@@ -7,8 +7,8 @@ import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import settings as hsettings
 
-from api.main import create_app
-from govgraph.settings import get_settings
+from govgraph.api.main import create_app
+from govgraph.core.settings import get_settings
 
 # The app opens its Neo4j driver lazily, on the first request, against the session's server.
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(get_settings()))

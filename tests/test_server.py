@@ -13,10 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from govgraph.errors import AuthFailed, ConfigError, ConnectionFailed, PortBusyError, ServerError
-from govgraph.settings import Settings
-from graph import server
-from graph.db import Database, connection_info
+from govgraph.core.errors import (
+    AuthFailed,
+    ConfigError,
+    ConnectionFailed,
+    PortBusyError,
+    ServerError,
+)
+from govgraph.core.settings import Settings
+from govgraph.graph import server
+from govgraph.graph.db import Database, connection_info
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("NEO4J_URI")), reason="lifecycle tests manage the local server only"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import DbDep, SettingsDep
-from api.models import CypherRequest, CypherResultPublic, ErrorPublic
-from graph.readonly import run_readonly
+from govgraph.api.deps import DbDep, SettingsDep
+from govgraph.api.models import CypherRequest, CypherResultPublic, ErrorPublic
+from govgraph.graph.readonly import run_readonly
 
 router = APIRouter(prefix="/api/cypher", tags=["cypher"])
 

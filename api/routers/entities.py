@@ -9,11 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
-import queries
-from api.deps import CacheDep, DbDep, get_db
-from api.models import EntitiesPublic, EntityDetailPublic, EntityPublic
-from govgraph.errors import BadParameter, NotFound
-from graph.schema import ID_PATTERN, load_schema
+from govgraph import queries
+from govgraph.api.deps import CacheDep, DbDep, get_db
+from govgraph.api.models import EntitiesPublic, EntityDetailPublic, EntityPublic
+from govgraph.core.errors import BadParameter, NotFound
+from govgraph.core.ids import ID_PATTERN
+from govgraph.graph.schema import load_schema
 
 router = APIRouter(prefix="/api/entities", tags=["entities"])
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')

@@ -8,11 +8,11 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-import queries
-from api.csvout import csv_response
-from api.deps import DbDep
-from api.models import EventPublic, EventsPublic
-from govgraph.errors import BadParameter
+from govgraph import queries
+from govgraph.api.csvout import csv_response
+from govgraph.api.deps import DbDep
+from govgraph.api.models import EventPublic, EventsPublic
+from govgraph.core.errors import BadParameter
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 KNOWN = {"type", "actor", "topic", "from", "to", "limit", "offset", "format"}

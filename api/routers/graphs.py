@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-import queries
-from api import graph_results, graphviz
-from api.deps import DbDep, SettingsDep
-from api.routers.pages import query_raw
-from api.web import (
+from govgraph import queries
+from govgraph.api import graph_results, graphviz
+from govgraph.api.deps import DbDep, SettingsDep
+from govgraph.api.routers.pages import query_raw
+from govgraph.api.web import (
     EXAMPLE_CYPHER,
     PageRoute,
     arg,
@@ -22,8 +22,8 @@ from api.web import (
     render,
     with_query,
 )
-from govgraph.errors import BadParameter, GovGraphError
-from graph.readonly import run_readonly
+from govgraph.core.errors import BadParameter, GovGraphError
+from govgraph.graph.readonly import run_readonly
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-import queries
-from api import graph_results, graphviz
-from api.deps import DbDep, SettingsDep
-from api.routers.entities import search_entities
-from api.web import (
+from govgraph import queries
+from govgraph.api import graph_results, graphviz
+from govgraph.api.deps import DbDep, SettingsDep
+from govgraph.api.routers.entities import search_entities
+from govgraph.api.web import (
     AGREEMENT_KINDS,
     PageRoute,
     arg,
@@ -26,8 +26,9 @@ from api.web import (
     render,
     with_query,
 )
-from govgraph.errors import BadParameter
-from graph.schema import load_schema
+from govgraph.core.errors import BadParameter
+from govgraph.core.values import to_json
+from govgraph.graph.schema import load_schema
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -246,7 +247,7 @@ def query_page(name: str, request: Request, db: DbDep, settings: SettingsDep) ->
             "p": p,
             "value": values[p.name],
             "choices": param_choices(p),
-            "default": queries.jsonable(p.default),
+            "default": to_json(p.default),
         }
         for p in query.params
     ]

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-import queries
-from api.csvout import csv_response
-from api.deps import CacheDep, SettingsDep, get_db
-from api.models import ParamPublic, QueriesPublic, QueryPublic, QueryResultPublic
-from govgraph.errors import BadParameter
+from govgraph import queries
+from govgraph.api.csvout import csv_response
+from govgraph.api.deps import CacheDep, SettingsDep, get_db
+from govgraph.api.models import ParamPublic, QueriesPublic, QueryPublic, QueryResultPublic
+from govgraph.core.errors import BadParameter
+from govgraph.core.values import to_json
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
 RESERVED = {"format"}
@@ -26,9 +27,7 @@ def query_public(q: queries.CannedQuery) -> QueryPublic:
         title=q.title,
         description=q.description,
         params=[
-            ParamPublic(
-                name=p.name, type=p.type, default=queries.jsonable(p.default), required=p.required
-            )
+            ParamPublic(name=p.name, type=p.type, default=to_json(p.default), required=p.required)
             for p in q.params
         ],
         example=q.example,
@@ -89,7 +88,7 @@ async def run_query(
                 query, params, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
                 body = {
                     "query": query.name,
-                    "params": queries.jsonable(params),
+                    "params": to_json(params),
                     "data": rows,
                     "count": len(rows),
                 }

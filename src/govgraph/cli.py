@@ -12,10 +12,10 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from govgraph.errors import GovGraphError
-from govgraph.settings import get_settings
-from graph import server
-from graph.db import connection_info
+from govgraph.core.errors import GovGraphError
+from govgraph.core.settings import get_settings
+from govgraph.graph import server
+from govgraph.graph.db import connection_info
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +79,7 @@ def db_status(as_json: bool = typer.Option(False, "--json", help="Machine-readab
     """Say whether the local server runs, its version, URI and PID."""
     settings = get_settings()
     if settings.external:
-        from graph.db import Database
+        from govgraph.graph.db import Database
 
         with Database.connect(settings) as db:
             info: dict[str, object] = {
@@ -94,7 +94,7 @@ def db_status(as_json: bool = typer.Option(False, "--json", help="Machine-readab
         for key in ("already_running", "seconds"):
             info.pop(key, None)
         if info["running"]:
-            from graph.db import Database
+            from govgraph.graph.db import Database
 
             with Database.connect(settings) as db:
                 info["version"] = db.version()
@@ -131,7 +131,7 @@ def validate_cmd(
     paths: list[Path] = typer.Argument(None, help="Files or folders (default: the data folder)."),
 ) -> None:
     """Check dataset files without writing anything."""
-    from ingest.validate import load_dataset
+    from govgraph.ingest.validate import load_dataset
 
     dataset = load_dataset(paths or [get_settings().data_dir])
     counts = ", ".join(f"{len(v)} {k.lower()}s" for k, v in dataset.records.items())
@@ -148,9 +148,9 @@ def ingest_cmd(
     from rich.progress import Progress
     from rich.table import Table
 
-    from graph.db import Database
-    from ingest.validate import load_dataset
-    from ingest.writer import ingest
+    from govgraph.graph.db import Database
+    from govgraph.ingest.validate import load_dataset
+    from govgraph.ingest.writer import ingest
 
     settings = get_settings()
     dataset = load_dataset(paths or [settings.data_dir])
@@ -205,8 +205,7 @@ def queries_cmd(
     """List the named queries and their parameters."""
     from rich.table import Table
 
-    import queries
-    from govgraph import PROJECT_ROOT
+    from govgraph import PROJECT_ROOT, queries
 
     if docs:
         (PROJECT_ROOT / "docs" / "queries.md").write_text(queries.render_markdown())
@@ -229,9 +228,9 @@ def query_cmd(
     fmt: str = typer.Option("table", "--format", help="table, json or csv."),
 ) -> None:
     """Run a named query against the graph."""
-    import queries
-    from govgraph.errors import BadParameter
-    from graph.db import Database
+    from govgraph import queries
+    from govgraph.core.errors import BadParameter
+    from govgraph.graph.db import Database
 
     if fmt not in {"table", "json", "csv"}:
         raise BadParameter("--format", f"'{fmt}' is not one of table, json, csv")
@@ -246,7 +245,7 @@ def query_cmd(
     if fmt == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        from api.csvout import to_csv
+        from govgraph.core.csvtext import to_csv
 
         print(to_csv(rows), end="")
     else:
@@ -276,7 +275,7 @@ def serve_cmd(
     settings = get_settings()
     h, p = host or settings.host, port or settings.port
     out.print(f"govgraph on http://{h}:{p}/  (API docs: http://{h}:{p}/docs)")
-    uvicorn.run("api.main:app", host=h, port=p, log_level="warning")
+    uvicorn.run("govgraph.api.main:app", host=h, port=p, log_level="warning")
 
 
 @app.command("export")
@@ -286,8 +285,8 @@ def export_cmd(
     fmt: str = typer.Option("yaml", "--format", help="yaml (the dataset format) or csv."),
 ) -> None:
     """Read the graph back into dataset records and write them as YAML or CSV."""
-    from graph.db import Database
-    from ingest.export import export
+    from govgraph.graph.db import Database
+    from govgraph.ingest.export import export
 
     with Database.connect(get_settings()) as db:
         result, files = export(db, out_dir, fmt)
@@ -306,7 +305,7 @@ def docs_cmd(
     check: bool = typer.Option(False, "--check", help="Exit 1 when docs/schema.md is stale."),
 ) -> None:
     """Write docs/schema.md from the declared schema."""
-    from graph.docs import SCHEMA_DOC, render_schema_markdown, write_schema_doc
+    from govgraph.graph.docs import SCHEMA_DOC, render_schema_markdown, write_schema_doc
 
     if check:
         current = SCHEMA_DOC.read_text(encoding="utf-8") if SCHEMA_DOC.exists() else ""

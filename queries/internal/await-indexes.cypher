@@ -1,0 +1,2 @@
+// purpose: wait until new indexes are online
+CALL db.awaitIndexes(60)

@@ -1,0 +1,3 @@
+// purpose: id and content hash of every node of one record type
+MATCH (n:{{label}})
+RETURN n.id AS id, n.content_hash AS h

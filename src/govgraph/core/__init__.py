@@ -1,0 +1,1 @@
+"""Foundation: settings, errors and value rules every layer may use."""
