@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: setup browser up test lint
+.PHONY: setup browser up test test-fast lint
 
 setup: $(VENV)/.installed
 
@@ -22,9 +22,14 @@ up: setup
 	$(BIN)/govgraph ingest
 	$(BIN)/govgraph serve
 
+# The whole suite, against a real Neo4j the session starts itself.
 test: setup browser
 	$(BIN)/govgraph db provision
 	$(BIN)/pytest
+
+# The fast tier: every test that needs no Neo4j (and so no Java, Maven or browser).
+test-fast: setup
+	$(BIN)/pytest -m "not neo4j"
 
 lint: setup
 	$(BIN)/ruff check .

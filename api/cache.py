@@ -9,14 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from govgraph.graph.db import Database
-from govgraph.ingest.writer import WRITING, read_revision
+from govgraph.graph.revision import cacheable, read_revision
 
 Key = tuple[Any, ...]
-
-
-def cacheable(revision: str | None) -> bool:
-    """Answers are kept only for a finished ingest's revision (not while one is writing)."""
-    return revision is not None and not revision.startswith(WRITING)
 
 
 class RevisionCache:

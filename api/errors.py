@@ -18,10 +18,12 @@ log = logging.getLogger("govgraph.api")
 
 
 def _code(exc: Exception) -> str:
+    """An error code from the exception class name (QueryTimeout -> query_timeout)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
 def error_response(status: int, code: str, message: str, **extra: str | None) -> JSONResponse:
+    """The API's one error shape."""
     body = {"code": code, "message": message, **{k: v for k, v in extra.items() if v}}
     return JSONResponse({"error": body}, status_code=status)
 
@@ -31,6 +33,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(GovGraphError)
     async def govgraph_error(request: Request, exc: GovGraphError) -> JSONResponse:
+        """A govgraph error with its own status, message and fix."""
         return error_response(
             exc.http_status,
             _code(exc),
@@ -42,6 +45,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A 422 naming the first parameter FastAPI refused."""
         first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "invalid"}
         param = str(first["loc"][-1])
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
@@ -55,11 +59,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Neo4jError)
     async def neo4j_error(request: Request, exc: Neo4jError) -> JSONResponse:
+        """A driver error, mapped to a govgraph error first."""
         mapped = readonly.neo4j_error(exc)
         return await govgraph_error(request, mapped)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        """Anything else: logged, and a 500 without internals."""
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(
             500,
@@ -70,5 +76,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        """Starlette's own errors (unknown route, wrong method) in the same shape."""
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))

@@ -7,39 +7,13 @@ from datetime import date
 from typing import Any
 
 from govgraph import queries
-from govgraph.api.graph_style import (
-    ENTITY_FAMILY_LABELS,
-    PSEUDO_KINDS,
-    kind_of,
-)
-from govgraph.api.graphviz import (
-    GraphView,
-    build,
-    cap_nodes,
-    edges_among,
-    node_details,
-)
+from govgraph.api.graph_network import GraphView, build, cap_nodes, edges_among, node_details
+from govgraph.api.graph_style import PSEUDO_KINDS, kind_of
+from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter
-from govgraph.core.ids import ID_PATTERN
+from govgraph.core.ids import is_id
 from govgraph.graph.dates import parse_day
 from govgraph.graph.schema import load_schema
-
-WHOLE_ENTITIES = """
-MATCH (n:Entity)
-WHERE ($kinds IS NULL OR n.kind IN $kinds)
-  AND (($from IS NULL AND $to IS NULL) OR EXISTS {
-    MATCH (n)-[:PARTICIPATED_IN|CONCERNS]-(e:Event)
-    WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
-      AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
-  })
-RETURN n.id AS id, n.kind AS kind, COUNT { (n)-[:!SOURCED_FROM&!CITES]-() } AS degree
-"""
-WHOLE_EVENTS = """
-MATCH (e:Event)
-WHERE ($from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $from)
-  AND ($to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $to)
-RETURN e.id AS id, 'event' AS kind, COUNT { (e)-[:!SOURCED_FROM&!CITES]-() } AS degree
-"""
 
 SKIP_KEYS = {"sources"}
 
@@ -49,7 +23,7 @@ def ids_in(value: Any, prefixes: set[str], out: dict[str, None], key: str = "") 
     if key in SKIP_KEYS:
         return
     if isinstance(value, str):
-        if ID_PATTERN.match(value) and value.split(":", 1)[0] in prefixes:
+        if is_id(value) and value.split(":", 1)[0] in prefixes:
             out[value] = None
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -60,8 +34,8 @@ def ids_in(value: Any, prefixes: set[str], out: dict[str, None], key: str = "") 
 
 
 def id_prefixes() -> set[str]:
-    schema = load_schema()
-    return {p for t in schema.types.values() for p in t.prefixes()} | {"event", "src"}
+    """The id prefixes of every record type and kind, from the schema."""
+    return {p for t in load_schema().types.values() for p in t.prefixes()}
 
 
 def from_rows(
@@ -91,11 +65,14 @@ def from_rows(
     )
 
 
+def all_kinds() -> list[str]:
+    """Every kind the whole-graph view filters by: actor and instrument kinds, then event."""
+    return [*load_schema().entity_kinds, *PSEUDO_KINDS]
+
+
 def parse_kinds(values: Sequence[str]) -> list[str] | None:
     """kinds=lab,agency or repeated kinds=...; None means every actor and instrument kind."""
-    schema = load_schema()
-    allowed = [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds]
-    allowed += list(PSEUDO_KINDS)
+    allowed = all_kinds()
     wanted = [k.strip() for v in values for k in v.split(",") if k.strip()]
     for kind in wanted:
         if kind not in allowed:
@@ -103,28 +80,21 @@ def parse_kinds(values: Sequence[str]) -> list[str] | None:
     return list(dict.fromkeys(wanted)) or None
 
 
-def all_kinds() -> list[str]:
-    schema = load_schema()
-    return [k for name in ENTITY_FAMILY_LABELS for k in schema.types[name].kinds] + list(
-        PSEUDO_KINDS
-    )
-
-
 def whole(
     db: Any, kinds: list[str] | None, date_from: str | None, date_to: str | None, cap: int
 ) -> GraphView:
     """Every actor and instrument of the kinds (and events, with kind 'event'), in a date range."""
-    start = _day("from", date_from)
-    end = _day("to", date_to)
+    start = day_param("from", date_from)
+    end = day_param("to", date_to)
     if start and end and start > end:
         raise BadParameter("from", f"{start} is after to={end}; swap them")
     entity_kinds = [k for k in kinds if k not in PSEUDO_KINDS] if kinds else None
     params = {"from": start, "to": end}
     rows: list[dict[str, Any]] = []
     if entity_kinds is None or entity_kinds:
-        rows += db.rows(WHOLE_ENTITIES, {**params, "kinds": entity_kinds})
+        rows += db.rows(text("graph-whole-entities"), {**params, "kinds": entity_kinds})
     if kinds and "event" in kinds:
-        rows += db.rows(WHOLE_EVENTS, params)
+        rows += db.rows(text("graph-whole-events"), params)
     rows.sort(key=lambda r: (-r["degree"], r["id"]))
     ordered = [r["id"] for r in rows]
     kind_map = {r["id"]: r["kind"] for r in rows}
@@ -149,13 +119,14 @@ def whole(
     )
 
 
-def _day(name: str, text: str | None) -> date | None:
-    if not text:
+def day_param(name: str, value: str | None) -> date | None:
+    """A query-string day (None when absent), or BadParameter naming the parameter."""
+    if not value:
         return None
-    if len(text) > 20:
+    if len(value) > 20:
         raise BadParameter(name, "is not a date such as 2026-01-31")
     try:
-        return parse_day(text)
+        return parse_day(value)
     except ValueError as exc:
         raise BadParameter(name, str(exc)) from None
 

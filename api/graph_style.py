@@ -33,18 +33,17 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
     "source": ("#e8e8e8", "dot"),
 }
 UNKNOWN_STYLE = ("#dddddd", "dot")
-# The parties view colours actors by where they stand.
+# The parties view colours actors by where they stand: joined and joined_uncertain as the
+# parties-to query answers, holdout, declined and withdrew as the holdouts query answers.
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     "joined": ("#2e7d32", "joined (a party)"),
     "joined_uncertain": ("#a5d6a7", "joined, but the date straddles as_of"),
-    "negotiating": ("#f9a825", "negotiating"),
+    "holdout": ("#6a1b9a", "holdout: pressed to join or negotiating, not joined"),
     "declined": ("#c62828", "declined"),
-    "holdout": ("#6a1b9a", "holdout: pressed to join, not joined"),
     "withdrew": ("#757575", "withdrew"),
     "presser": ("#90a4ae", "pressed someone to join"),
 }
 HOLDOUT_COLOR = STATUS_STYLE["holdout"][0]
-ENTITY_FAMILY_LABELS = ("Actor", "Instrument")
 PSEUDO_KINDS = ("event",)
 MAX_LABEL = 32
 
@@ -106,6 +105,7 @@ def date_label(text: str | None, precision: str | None = None) -> str:
 
 
 def kind_of(row: dict[str, Any]) -> str:
+    """A node's kind: event, source, or the entity's own kind."""
     labels = row.get("labels") or []
     if "Event" in labels:
         return "event"
@@ -115,6 +115,7 @@ def kind_of(row: dict[str, Any]) -> str:
 
 
 def style_of(kind: str) -> tuple[str, str]:
+    """Colour and shape of a kind."""
     return KIND_STYLE.get(kind, UNKNOWN_STYLE)
 
 
@@ -130,10 +131,12 @@ def page_url(node_id: str, row: dict[str, Any] | None = None) -> str | None:
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
+    """The text cut to the limit with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _cite(src: dict[str, Any]) -> str:
+    """One source as a tooltip line."""
     when = date_label(src.get("published"))
     return f"• {src.get('publisher') or 'not recorded'} — {src.get('title') or src.get('id')}" + (
         f" ({when})" if when else ""
@@ -141,6 +144,7 @@ def _cite(src: dict[str, Any]) -> str:
 
 
 def node_label(row: dict[str, Any]) -> str:
+    """A node's short label: an event's type and date, else a name."""
     kind = kind_of(row)
     if kind == "event":
         when = date_label(row.get("date"), row.get("date_precision"))
@@ -181,6 +185,7 @@ def node_title(row: dict[str, Any]) -> str:
 
 
 def edge_label(edge: dict[str, Any]) -> str:
+    """An edge's label: the relationship (and role), then its date."""
     rel = str(edge["type"]).lower().replace("_", " ")
     if edge.get("role") and edge["type"] in {"PARTICIPATED_IN", "CONCERNS"}:
         rel = f"{rel} ({edge['role']})"
@@ -189,6 +194,7 @@ def edge_label(edge: dict[str, Any]) -> str:
 
 
 def edge_title(edge: dict[str, Any]) -> str:
+    """An edge's tooltip: ends, role, date, event and sources."""
     lines = [f"{edge['source']} —{edge['type']}→ {edge['target']}"]
     if edge.get("role"):
         lines.append(f"role: {edge['role']}")

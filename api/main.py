@@ -17,7 +17,7 @@ from govgraph import __version__
 from govgraph.api import errors
 from govgraph.api.cache import RevisionCache
 from govgraph.api.deps import db_for
-from govgraph.api.routers import cypher, entities, events, graphs, pages
+from govgraph.api.routers import console, cypher, entities, events, graphs, pages
 from govgraph.api.routers import queries as queries_router
 from govgraph.api.web import static_files
 from govgraph.core.errors import GovGraphError
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip
     errors.install(app)
-    for module in (queries_router, entities, events, cypher, pages, graphs):
+    for module in (queries_router, entities, events, cypher, pages, console, graphs):
         app.include_router(module.router)
     app.mount("/static", static_files(), name="static")
     return app

@@ -15,24 +15,23 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from govgraph import __version__
-from govgraph.api import graph_style, graphviz
+from govgraph.api import graph_style
+from govgraph.api.graph_network import GraphView
 from govgraph.core.errors import BadParameter, GovGraphError
-from govgraph.core.ids import ID_PATTERN
+from govgraph.core.ids import is_id
+from govgraph.graph.schema import load_schema
 
 API_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(API_DIR / "templates"))
 TEMPLATES.env.filters["date_label"] = graph_style.date_label
 TEMPLATES.env.globals["version"] = __version__
 TEMPLATES.env.globals["page_url"] = graph_style.page_url
-TEMPLATES.env.tests["govgraph_id"] = lambda v: isinstance(v, str) and bool(ID_PATTERN.match(v))
+TEMPLATES.env.tests["govgraph_id"] = is_id
 # vis-network ships inside the installed pyvis package; /static serves it from there.
 VIS_PACKAGE = ("pyvis", "lib/vis-9.1.2")
-AGREEMENT_KINDS = ("program", "commitments", "declaration", "mou", "code_of_practice", "treaty")
+# Instruments actors join: the kinds the schema labels Agreement or Program.
+AGREEMENT_LABELS = ("Agreement", "Program")
 MAX_TEXT = 200
-EXAMPLE_CYPHER = (
-    "MATCH (a:Actor)-[r:PARTY_TO]->(p:Program)\n"
-    "RETURN a.name AS actor, r.date AS date, p.name AS program, a, r, p\nLIMIT 25"
-)
 STATUS_TEXT = {
     400: "Query rejected",
     401: "Not allowed",
@@ -96,6 +95,16 @@ class PageRoute(APIRoute):
 # ------------------------------------------------------------------------------------ helpers
 
 
+def agreement_kinds() -> tuple[str, ...]:
+    """Instrument kinds actors join or hold out from (agreements and programs), from the schema."""
+    return tuple(
+        kind.name
+        for t in load_schema().entity_types
+        for kind in t.kinds.values()
+        if set(kind.labels) & set(AGREEMENT_LABELS)
+    )
+
+
 def arg(request: Request, name: str, max_len: int = MAX_TEXT) -> str | None:
     """One query-string value (None when absent or empty); BadParameter when repeated or long."""
     values = request.query_params.getlist(name)
@@ -109,26 +118,23 @@ def arg(request: Request, name: str, max_len: int = MAX_TEXT) -> str | None:
     return value
 
 
-def check_id(value: str, name: str) -> str:
-    if not ID_PATTERN.match(value) or len(value) > MAX_TEXT:
-        raise BadParameter(name, f"'{value[:100]}' is not an id such as org:openai")
-    return value
-
-
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page from its template and context."""
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
 
 
 def query_string(params: dict[str, Any]) -> str:
+    """A query string of the params that have a value."""
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
 def with_query(path: str, params: dict[str, Any]) -> str:
+    """The path with the params that have a value as its query string."""
     qs = query_string(params)
     return f"{path}?{qs}" if qs else path
 
 
-def graph_response(request: Request, view: graphviz.GraphView, **context: Any) -> Response:
+def graph_response(request: Request, view: GraphView, **context: Any) -> Response:
     """A graph page, or its JSON with ?format=json."""
     fmt = arg(request, "format", 10)
     if fmt not in (None, "html", "json"):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks.synthetic import build, raw_records, subset, without_events
+from govgraph.core.cypher import text
 from govgraph.core.settings import get_settings
 from govgraph.graph import server
 from govgraph.graph.db import Database
@@ -57,8 +58,8 @@ def peak_rss_mib() -> float:
 def wipe(db: Database) -> None:
     """Delete everything in batches (auto-commit transactions, as CALL IN TRANSACTIONS needs)."""
     with db.session() as s:  # relationships first: DETACH of busy nodes can exceed tx memory
-        s.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
-        s.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
+        s.run(text("delete-all-relationships")).consume()
+        s.run(text("delete-all-nodes")).consume()
 
 
 def stated_rels(dataset: Dataset) -> int:
@@ -85,8 +86,8 @@ def timed(
 
 
 def counts(db: Database) -> tuple[int, int]:
-    n = db.rows("MATCH (n) RETURN count(n) AS n")[0]["n"]
-    r = db.rows("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    n = db.rows(text("count-nodes"))[0]["n"]
+    r = db.rows(text("count-relationships"))[0]["n"]
     return int(n), int(r)
 
 

@@ -16,6 +16,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from govgraph.core.cypher import text
 from govgraph.core.errors import AuthFailed, ConfigError, ConnectionFailed, Unavailable
 from govgraph.core.settings import Settings
 from govgraph.graph import server
@@ -153,7 +154,7 @@ class Database:
 
     def version(self) -> str:
         """The server's Neo4j version."""
-        rows = self.rows("CALL dbms.components() YIELD versions RETURN versions[0] AS v")
+        rows = self.rows(text("server-version"))
         return str(rows[0]["v"])
 
 

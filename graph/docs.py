@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govgraph import PROJECT_ROOT
+from govgraph.core.cypher import text
 from govgraph.graph.schema import (
     ENTITY_LABEL,
     Prop,
@@ -33,61 +34,48 @@ SHORTCUT_PROPS = (
 class Example:
     """A documented Cypher query; tests run each one against the curated graph."""
 
+    query: str
     title: str
     question: str
-    cypher: str
     params: dict[str, str]
+
+    @property
+    def cypher(self) -> str:
+        """The Cypher of queries/internal/QUERY.cypher, as the page shows it."""
+        return text(self.query).rstrip("\n")
 
 
 EXAMPLES = (
     Example(
+        query="docs-example-parties-with-sources",
         title="Who agreed to what, and when",
         question="Which actors are party to the CAISI pre-release review, since when, "
         "according to which sources?",
-        cypher="""MATCH (a:Actor)-[r:PARTY_TO]->(x:Entity {id: $target})
-MATCH (e:Event {id: r.event_id})-[:SOURCED_FROM]->(s:Source)
-WITH a, r, x, e, s ORDER BY s.id
-RETURN a.id AS actor, a.name AS name, r.event_type AS how, x.id AS target,
-       r.date AS date, r.date_precision AS precision,
-       r.date_earliest AS earliest, r.date_latest AS latest,
-       e.id AS event, collect(s.id) AS sources
-ORDER BY name""",
         params={"target": "program:caisi-frontier-review"},
     ),
     Example(
+        query="docs-example-parties-from-events",
         title="The same answer from the events themselves",
         question="Every joined or signed event with a party and a subject, without the shortcut.",
-        cypher="""MATCH (a:Actor)-[p:PARTICIPATED_IN {role: 'party'}]->(e:Event)
-      -[:CONCERNS {role: 'subject'}]->(x:Entity {id: $target})
-WHERE e.type IN ['joined', 'signed']
-RETURN a.name AS name, e.type AS how, e.date AS date, e.date_precision AS precision,
-       e.status AS status,
-       [(e)-[:SOURCED_FROM]->(s:Source) | s.id] AS sources
-ORDER BY name""",
         params={"target": "program:caisi-frontier-review"},
     ),
     Example(
+        query="docs-example-party-as-of",
         title="Was it so as of a day?",
         question="Was each party already in the review on 2026-08-01? "
         "(yes, no, or uncertain when the date range straddles the day)",
-        cypher="""MATCH (a:Actor)-[r:PARTY_TO]->(:Entity {id: $target})
-RETURN a.name AS name, r.date AS date,
-       CASE
-         WHEN r.date_latest IS NOT NULL AND r.date_latest <= date($as_of) THEN 'yes'
-         WHEN r.date_earliest IS NOT NULL AND r.date_earliest > date($as_of) THEN 'no'
-         ELSE 'uncertain'
-       END AS party_as_of
-ORDER BY name""",
         params={"target": "program:caisi-frontier-review", "as_of": "2026-08-01"},
     ),
 )
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _cell(value: str) -> str:
+    """VALUE made safe for one Markdown table cell."""
+    return value.replace("|", "\\|").replace("\n", " ")
 
 
 def _type_cell(schema: Schema, rt: RecordType, prop: Prop) -> str:
+    """The type column of a property row, with how the value is stored."""
     if prop.type == "enum":
         return "enum: " + ", ".join(f"`{v}`" for v in prop.values)
     if prop.type == "kind":
@@ -118,12 +106,14 @@ def _type_cell(schema: Schema, rt: RecordType, prop: Prop) -> str:
 
 
 def _required(prop: Prop) -> str:
+    """The required column of a property row."""
     if prop.min:
         return f"yes (at least {prop.min})"
     return "yes" if prop.required else "no"
 
 
 def _record_section(schema: Schema, rt: RecordType) -> list[str]:
+    """One record type: its file, labels, kinds and properties."""
     labels = ":".join(rt.labels_for(None))
     lines = [f"### {rt.name}", "", rt.description, ""]
     lines.append(f"- File key: `{rt.key}` (schema: `graph/schema/{rt.file}`)")
@@ -164,12 +154,14 @@ def _record_section(schema: Schema, rt: RecordType) -> list[str]:
 
 
 def _vocab(title: str, head: str, items: dict[str, str]) -> list[str]:
+    """A subsection with a two-column table of names and meanings."""
     lines = [f"### {title}", "", f"| {head} | meaning |", "| --- | --- |"]
     lines += [f"| `{k}` | {_cell(v)} |" for k, v in items.items()]
     return [*lines, ""]
 
 
 def _side_label(side: str) -> str:
+    """The label a shortcut side links: Actor for participants, else Entity."""
     return "Actor" if side == "participants" else ENTITY_LABEL
 
 
@@ -206,10 +198,9 @@ def mermaid(schema: Schema) -> list[str]:
     return lines
 
 
-def render_schema_markdown(schema: Schema | None = None) -> str:
-    """The whole of docs/schema.md."""
-    schema = schema or load_schema()
-    out = [
+def _intro() -> list[str]:
+    """The title, the do-not-edit note and what the page covers."""
+    return [
         "# The govgraph schema",
         "",
         "<!-- Generated from graph/schema/*.yaml by `govgraph docs`; do not edit by hand. -->",
@@ -218,6 +209,12 @@ def render_schema_markdown(schema: Schema | None = None) -> str:
         "index below is read from `graph/schema/*.yaml`, the one place they are declared. The",
         "data file format is described in [data-format.md](data-format.md).",
         "",
+    ]
+
+
+def _diagram_section(schema: Schema) -> list[str]:
+    """The Diagram section: a legend and the mermaid flowchart."""
+    return [
         "## Diagram",
         "",
         "Solid arrows are relationships that records state (a field of the record); thick arrows",
@@ -226,25 +223,44 @@ def render_schema_markdown(schema: Schema | None = None) -> str:
         "",
         *mermaid(schema),
         "",
-        "## Record types",
-        "",
     ]
+
+
+def _record_types_section(schema: Schema) -> list[str]:
+    """The Record types section: one subsection per record type."""
+    lines = ["## Record types", ""]
     for rt in schema.types.values():
-        out += _record_section(schema, rt)
-    out += ["## Event vocabulary", ""]
+        lines += _record_section(schema, rt)
+    return lines
+
+
+def _event_vocabulary_section(schema: Schema) -> list[str]:
+    """The Event vocabulary section: event types, roles and statuses."""
     by_event: dict[str, list[str]] = defaultdict(list)
     for sc in schema.shortcuts:
         for ev in sc.events:
             by_event[ev].append(sc.type)
-    out += ["### Event types", "", "| type | meaning | shortcuts derived |", "| --- | --- | --- |"]
+    lines = [
+        "## Event vocabulary",
+        "",
+        "### Event types",
+        "",
+        "| type | meaning | shortcuts derived |",
+        "| --- | --- | --- |",
+    ]
     for ev, meaning in schema.event_types.items():
         derived = ", ".join(f"`{s}`" for s in by_event.get(ev, [])) or "—"
-        out.append(f"| `{ev}` | {_cell(meaning)} | {derived} |")
-    out.append("")
-    out += _vocab("Participant roles", "role", schema.participant_roles)
-    out += _vocab("Concern roles", "role", schema.concern_roles)
-    out += _vocab("Statuses", "status", schema.statuses)
-    out += [
+        lines.append(f"| `{ev}` | {_cell(meaning)} | {derived} |")
+    lines.append("")
+    lines += _vocab("Participant roles", "role", schema.participant_roles)
+    lines += _vocab("Concern roles", "role", schema.concern_roles)
+    lines += _vocab("Statuses", "status", schema.statuses)
+    return lines
+
+
+def _shortcuts_section(schema: Schema) -> list[str]:
+    """The Shortcut relationships section: what ingest derives and what each carries."""
+    lines = [
         "## Shortcut relationships",
         "",
         "Ingest derives these from events; never write them by hand. For each event of the",
@@ -256,14 +272,18 @@ def render_schema_markdown(schema: Schema | None = None) -> str:
     ]
     for sc in schema.shortcuts:
         events = ", ".join(f"`{e}`" for e in sc.events)
-        out.append(
+        lines.append(
             f"| `{sc.type}` | {events} | {sc.source[0]}, `{sc.source[1]}` | "
             f"{sc.target[0]}, `{sc.target[1]}` |"
         )
-    out += ["", "Each shortcut relationship carries:", ""]
-    out += [f"- `{name}`: {text}" for name, text in SHORTCUT_PROPS]
-    out += [
-        "",
+    lines += ["", "Each shortcut relationship carries:", ""]
+    lines += [f"- `{name}`: {meaning}" for name, meaning in SHORTCUT_PROPS]
+    return [*lines, ""]
+
+
+def _constraints_section(schema: Schema) -> list[str]:
+    """The Constraints and indexes section: the statements ingest runs first."""
+    return [
         "## Constraints and indexes",
         "",
         "Ingest creates these before writing (all `IF NOT EXISTS`):",
@@ -272,12 +292,15 @@ def render_schema_markdown(schema: Schema | None = None) -> str:
         *(f"{stmt};" for stmt in constraint_statements(schema)),
         "```",
         "",
-        "## Example queries",
-        "",
     ]
+
+
+def _examples_section() -> list[str]:
+    """The Example queries section: each example's question, parameters and Cypher."""
+    lines = ["## Example queries", ""]
     for ex in EXAMPLES:
         params = ", ".join(f"{k}: '{v}'" for k, v in ex.params.items())
-        out += [
+        lines += [
             f"### {ex.title}",
             "",
             ex.question,
@@ -289,14 +312,29 @@ def render_schema_markdown(schema: Schema | None = None) -> str:
             "```",
             "",
         ]
+    return lines
+
+
+def render_schema_markdown(schema: Schema | None = None) -> str:
+    """The whole of docs/schema.md."""
+    schema = schema or load_schema()
+    out = [
+        *_intro(),
+        *_diagram_section(schema),
+        *_record_types_section(schema),
+        *_event_vocabulary_section(schema),
+        *_shortcuts_section(schema),
+        *_constraints_section(schema),
+        *_examples_section(),
+    ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def write_schema_doc(path: Path = SCHEMA_DOC) -> bool:
     """Write the rendered doc; True when the file changed."""
-    text = render_schema_markdown()
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    rendered = render_schema_markdown()
+    if path.exists() and path.read_text(encoding="utf-8") == rendered:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(rendered, encoding="utf-8")
     return True

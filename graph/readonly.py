@@ -9,8 +9,6 @@ from typing import Any
 
 from neo4j import READ_ACCESS
 from neo4j.exceptions import ClientError, Neo4jError, TransientError
-from neo4j.graph import Node, Path, Relationship
-from neo4j.spatial import Point
 
 from govgraph.core.errors import (
     BadParameter,
@@ -19,6 +17,7 @@ from govgraph.core.errors import (
     QueryTimeout,
     Unavailable,
 )
+from govgraph.core.values import to_json
 from govgraph.graph.db import Database, translate_errors
 
 ALLOWED_PROCEDURES = {
@@ -189,37 +188,6 @@ def _check_values(name: str, value: Any) -> None:
             _check_values(name, item)
 
 
-def plain(value: Any) -> Any:
-    """Driver values as JSON: nodes, relationships and paths as maps, temporals as ISO text."""
-    if isinstance(value, Node):
-        return {
-            "id": value.get("id"),
-            "labels": sorted(value.labels),
-            "properties": plain(dict(value)),
-        }
-    if isinstance(value, Relationship):
-        return {
-            "type": value.type,
-            "start": value.start_node.get("id") if value.start_node else None,
-            "end": value.end_node.get("id") if value.end_node else None,
-            "properties": plain(dict(value)),
-        }
-    if isinstance(value, Path):
-        return {
-            "nodes": [plain(n) for n in value.nodes],
-            "relationships": [plain(r) for r in value.relationships],
-        }
-    if hasattr(value, "iso_format"):  # dates, times and durations (a Duration is a tuple)
-        return value.iso_format()
-    if isinstance(value, Point):
-        return {"srid": value.srid, "coordinates": list(value)}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
-
-
 def neo4j_error(exc: Neo4jError) -> GovGraphError:
     """A driver error as a govgraph error with a plain message and the Neo4j code."""
     code = exc.code or "Neo.ClientError"
@@ -276,7 +244,7 @@ def run_readonly(
                     if len(rows) >= row_cap:
                         truncated = True
                         break
-                    rows.append({k: plain(v) for k, v in record.items()})
+                    rows.append({k: to_json(v) for k, v in record.items()})
                 tx.rollback()
         except (ClientError, TransientError) as exc:
             raise neo4j_error(exc) from None

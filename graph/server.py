@@ -1,29 +1,30 @@
-"""Provision, start, stop and inspect the local Neo4j Community server govgraph runs itself."""
+"""Start, stop and inspect the local Neo4j Community server govgraph runs itself."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from govgraph.core.errors import ConfigError, PortBusyError, ServerError
 from govgraph.core.settings import Settings
+from govgraph.graph.install import (
+    NEO4J_VERSION,
+    ServerPaths,
+    java_major,
+    provision,
+)
 
-POM = Path(__file__).with_name("server-pom.xml")
-NEO4J_VERSION = re.search(r"<neo4j.version>([^<]+)<", POM.read_text()).group(1)  # type: ignore[union-attr]
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
-MIN_JAVA = 17
 
 JVM_FLAGS = [
     "-XX:+UseG1GC",
@@ -39,47 +40,6 @@ JVM_FLAGS = [
 ]
 
 
-@dataclass(frozen=True)
-class ServerPaths:
-    """Where one install and one instance of the local server live."""
-
-    install: Path
-    instance: Path
-
-    @classmethod
-    def of(cls, settings: Settings) -> ServerPaths:
-        state = settings.state_dir.resolve()
-        return cls(state / f"neo4j-{NEO4J_VERSION}", state / "instances" / settings.instance)
-
-    @property
-    def lib(self) -> Path:
-        return self.install / "lib"
-
-    @property
-    def conf(self) -> Path:
-        return self.instance / "conf"
-
-    @property
-    def data(self) -> Path:
-        return self.instance / "data"
-
-    @property
-    def logs(self) -> Path:
-        return self.instance / "logs"
-
-    @property
-    def password_file(self) -> Path:
-        return self.instance / "password"
-
-    @property
-    def state_file(self) -> Path:
-        return self.instance / "server.json"
-
-    @property
-    def console_log(self) -> Path:
-        return self.logs / "console.log"
-
-
 @dataclass
 class ServerInfo:
     """What `db status` reports about the local server."""
@@ -93,77 +53,8 @@ class ServerInfo:
     seconds: float | None = None
 
     def to_dict(self) -> dict[str, object]:
+        """The fields as a plain dict."""
         return asdict(self)
-
-
-def java_major(java: str) -> int:
-    """The major version of the given Java, or a ConfigError naming the fix."""
-    exe = shutil.which(java)
-    if exe is None:
-        raise ConfigError(
-            f"Java not found (looked for '{java}').",
-            fix=f"install Java {MIN_JAVA} (apt-get install openjdk-17-jre-headless) "
-            "or set GOVGRAPH_JAVA to its path.",
-        )
-    out = subprocess.run([exe, "-version"], capture_output=True, text=True, timeout=60)
-    match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
-    if not match:
-        raise ConfigError(
-            f"Could not read the version of Java at {exe}.", fix="check GOVGRAPH_JAVA."
-        )
-    major = int(match.group(1))
-    if major == 1 and match.group(2):  # "1.8" style
-        major = int(match.group(2))
-    if major < MIN_JAVA:
-        raise ConfigError(
-            f"Java {major} found at {exe}; Neo4j {NEO4J_VERSION} needs Java {MIN_JAVA} or newer.",
-            fix=f"install Java {MIN_JAVA} or set GOVGRAPH_JAVA to a Java {MIN_JAVA}+ binary.",
-        )
-    return major
-
-
-def is_provisioned(paths: ServerPaths) -> bool:
-    """True when the server's jars are already in the cache folder."""
-    return (paths.lib / f"neo4j-server-{NEO4J_VERSION}.jar").is_file()
-
-
-def provision(settings: Settings) -> float:
-    """Fetch Neo4j's jars from Maven Central once; return the seconds it took (0 if cached)."""
-    paths = ServerPaths.of(settings)
-    if is_provisioned(paths):
-        return 0.0
-    mvn = shutil.which(settings.mvn)
-    if mvn is None:
-        raise ConfigError(
-            f"Maven ('{settings.mvn}') not found and Neo4j {NEO4J_VERSION} "
-            f"is not cached in {paths.lib}.",
-            fix="install Maven (apt-get install maven) or set GOVGRAPH_MVN to its path.",
-        )
-    started = time.monotonic()
-    paths.install.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="lib-", dir=paths.install))
-    cmd = [
-        mvn,
-        "-B",
-        "-q",
-        "-f",
-        str(POM),
-        "dependency:copy-dependencies",
-        f"-DoutputDirectory={staging}",
-        "-DincludeScope=runtime",
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
-        raise ServerError(
-            f"Maven could not fetch Neo4j {NEO4J_VERSION}:\n{tail}",
-            fix="check that Maven Central is reachable, then run `govgraph db start` again.",
-        )
-    if paths.lib.exists():
-        shutil.rmtree(paths.lib)
-    staging.rename(paths.lib)  # atomic: a half-copied lib never looks provisioned
-    return time.monotonic() - started
 
 
 def port_is_free(port: int) -> bool:
@@ -229,6 +120,7 @@ def render_conf(settings: Settings, paths: ServerPaths, port: int) -> str:
 
 
 def _read_state(paths: ServerPaths) -> dict[str, object] | None:
+    """The contents of server.json, or None when missing or unreadable."""
     try:
         data = json.loads(paths.state_file.read_text())
     except (OSError, ValueError):
@@ -305,6 +197,7 @@ def log_tail(paths: ServerPaths, lines: int = 20) -> str:
 
 
 def _bolt_ready(port: int, password: str) -> bool:
+    """True once the server accepts a Bolt login; ServerError if it rejects the password."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, ServiceUnavailable
 
@@ -326,22 +219,33 @@ def _bolt_ready(port: int, password: str) -> bool:
     return True
 
 
-def start(settings: Settings) -> ServerInfo:
-    """Start the local server in the background and wait until Bolt answers."""
+def _refuse_external(settings: Settings) -> None:
+    """Raise ConfigError when NEO4J_URI names a server govgraph must not start."""
     if settings.external:
         raise ConfigError(
             f"NEO4J_URI is set ({settings.neo4j_uri}); govgraph uses that server and starts none.",
             fix="unset NEO4J_URI to run the local server.",
         )
-    paths = ServerPaths.of(settings)
+
+
+def _already_running(settings: Settings) -> ServerInfo | None:
+    """The ServerInfo of this instance's live server, or None when none runs."""
     live = running_pid(settings)
-    if live:
-        pid, port = live
-        return ServerInfo(True, f"bolt://127.0.0.1:{port}", pid, NEO4J_VERSION, port, True)
+    if not live:
+        return None
+    pid, port = live
+    return ServerInfo(True, f"bolt://127.0.0.1:{port}", pid, NEO4J_VERSION, port, True)
+
+
+def _checked_java(settings: Settings) -> str:
+    """The Java executable to run, after checking that it is new enough."""
     java = shutil.which(settings.java) or settings.java
     java_major(settings.java)
-    provision(settings)
-    port = choose_port(settings)
+    return java
+
+
+def _make_dirs(paths: ServerPaths) -> None:
+    """Create the instance's conf, data, logs, plugins, import and run folders."""
     for sub in (
         paths.conf,
         paths.data,
@@ -351,9 +255,15 @@ def start(settings: Settings) -> ServerInfo:
         paths.instance / "run",
     ):
         sub.mkdir(parents=True, exist_ok=True)
-    (paths.conf / "neo4j.conf").write_text(render_conf(settings, paths, port))
-    _ensure_password(settings, paths, java)
 
+
+def _write_conf(settings: Settings, paths: ServerPaths, port: int) -> None:
+    """Write the instance's neo4j.conf for the chosen port."""
+    (paths.conf / "neo4j.conf").write_text(render_conf(settings, paths, port))
+
+
+def _launch(settings: Settings, paths: ServerPaths, java: str) -> subprocess.Popen[bytes]:
+    """Start the server JVM in its own session, its output appended to console.log."""
     cmd = [
         java,
         f"-Xms{settings.heap_size}",
@@ -365,9 +275,8 @@ def start(settings: Settings) -> ServerInfo:
         f"--home-dir={paths.instance}",
         f"--config-dir={paths.conf}",
     ]
-    started = time.monotonic()
     with open(paths.console_log, "ab") as console:
-        proc = subprocess.Popen(
+        return subprocess.Popen(
             cmd,
             stdout=console,
             stderr=subprocess.STDOUT,
@@ -375,8 +284,18 @@ def start(settings: Settings) -> ServerInfo:
             start_new_session=True,
             cwd=paths.instance,
         )
-    state = {"pid": proc.pid, "port": port, "version": NEO4J_VERSION, "started_at": time.time()}
+
+
+def _record_pid(paths: ServerPaths, pid: int, port: int) -> None:
+    """Write server.json, so later commands find the running server."""
+    state = {"pid": pid, "port": port, "version": NEO4J_VERSION, "started_at": time.time()}
     paths.state_file.write_text(json.dumps(state))
+
+
+def _wait_for_bolt(
+    settings: Settings, paths: ServerPaths, proc: subprocess.Popen[bytes], port: int, started: float
+) -> float:
+    """Wait until Bolt answers; return the seconds since STARTED, or stop it and raise."""
     password = read_password(paths)
     deadline = started + settings.start_timeout
     while time.monotonic() < deadline:
@@ -388,10 +307,7 @@ def start(settings: Settings) -> ServerInfo:
                 fix=f"read {paths.logs}/neo4j.log; check GOVGRAPH_* settings, then start again.",
             )
         if _bolt_ready(port, password):
-            seconds = time.monotonic() - started
-            return ServerInfo(
-                True, f"bolt://127.0.0.1:{port}", proc.pid, NEO4J_VERSION, port, seconds=seconds
-            )
+            return time.monotonic() - started
         time.sleep(0.25)
     _terminate(proc.pid, paths)
     raise ServerError(
@@ -401,7 +317,30 @@ def start(settings: Settings) -> ServerInfo:
     )
 
 
+def start(settings: Settings) -> ServerInfo:
+    """Start the local server in the background and wait until Bolt answers."""
+    _refuse_external(settings)
+    paths = ServerPaths.of(settings)
+    running = _already_running(settings)
+    if running:
+        return running
+    java = _checked_java(settings)
+    provision(settings)
+    port = choose_port(settings)
+    _make_dirs(paths)
+    _write_conf(settings, paths, port)
+    _ensure_password(settings, paths, java)
+    started = time.monotonic()
+    proc = _launch(settings, paths, java)
+    _record_pid(paths, proc.pid, port)
+    seconds = _wait_for_bolt(settings, paths, proc, port, started)
+    return ServerInfo(
+        True, f"bolt://127.0.0.1:{port}", proc.pid, NEO4J_VERSION, port, seconds=seconds
+    )
+
+
 def _terminate(pid: int, paths: ServerPaths, timeout: float = 60.0) -> None:
+    """SIGTERM the server's process group, SIGKILL after TIMEOUT; forget its state file."""
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:

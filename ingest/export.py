@@ -11,15 +11,17 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from govgraph.core.csvtext import to_csv
+from govgraph.core.cypher import fill
 from govgraph.core.errors import BadParameter
+from govgraph.core.values import to_json
 from govgraph.graph.db import Database
-from govgraph.graph.schema import ENTITY_LABEL, Prop, RecordType, Schema, load_schema
+from govgraph.graph.schema import Prop, RecordType, Schema, load_schema
 from govgraph.ingest.rows import DERIVED_SUFFIXES, INTERNAL_PROPS
 
 FORMATS = ("yaml", "csv")
@@ -38,17 +40,6 @@ class Export:
         return sum(len(v) for v in self.records.values())
 
 
-def _plain(value: Any) -> Any:
-    """Neo4j temporal values as ISO text; lists element by element."""
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "iso_format"):
-        return str(value.iso_format())
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _internal(rt: RecordType, name: str) -> bool:
     if name in INTERNAL_PROPS:
         return True
@@ -60,31 +51,18 @@ def _internal(rt: RecordType, name: str) -> bool:
     )
 
 
-def _target_label(schema: Schema, prop: Prop) -> str:
-    return ENTITY_LABEL if prop.to == "Any" else schema.types[str(prop.to)].labels[0]
-
-
-def _link_query(schema: Schema, rt: RecordType, prop: Prop) -> str:
-    """Rows (id, to, role, ord) of one reference property, in stored order."""
-    me, other = rt.labels[0], _target_label(schema, prop)
-    if prop.type == "roles" and prop.to == "Actor":
-        pattern = f"(n:{me})<-[r:{prop.relationship}]-(m:{other})"
-    else:
-        pattern = f"(n:{me})-[r:{prop.relationship}]->(m:{other})"
-    return (
-        f"MATCH {pattern} RETURN n.id AS id, m.id AS to, r.role AS role, r.ord AS ord "
-        "ORDER BY id, ord, to"
-    )
-
-
 def _links(db: Database, schema: Schema, rt: RecordType, prop: Prop) -> dict[str, list[Any]]:
+    """Each record's references of one property, in stored order."""
+    start, end = prop.ends(rt.labels[0], schema.target_label(prop))
+    rows = db.rows(fill("export-links", start=start, end=end, type=str(prop.relationship)))
+    mine, theirs = ("end", "start") if prop.reverse else ("start", "end")
     out: dict[str, list[Any]] = defaultdict(list)
-    for row in db.rows(_link_query(schema, rt, prop)):
+    for row in sorted(rows, key=lambda r: (r[mine], r["ord"] or 0, r[theirs])):
         if prop.type == "roles":
             key = "actor" if prop.to == "Actor" else "id"
-            out[row["id"]].append({key: row["to"], "role": row["role"]})
+            out[row[mine]].append({key: row[theirs], "role": row["role"]})
         else:
-            out[row["id"]].append(row["to"])
+            out[row[mine]].append(row[theirs])
     return out
 
 
@@ -93,9 +71,7 @@ def read_graph(db: Database, schema: Schema | None = None) -> Export:
     schema = schema or load_schema()
     result = Export()
     for name, rt in schema.types.items():
-        nodes = db.rows(
-            f"MATCH (n:{rt.labels[0]}) RETURN n.id AS id, properties(n) AS props ORDER BY n.id"
-        )
+        nodes = db.rows(fill("export-records", label=rt.labels[0]))
         links = {
             p.name: _links(db, schema, rt, p) for p in rt.props.values() if p.type in REF_TYPES
         }
@@ -112,7 +88,7 @@ def read_graph(db: Database, schema: Schema | None = None) -> Export:
                     elif values:
                         record[pname] = values
                 elif props.get(pname) is not None and props.get(pname) != []:
-                    record[pname] = _plain(props[pname])
+                    record[pname] = to_json(props[pname])
             extra = {k for k in props if k not in rt.props and not _internal(rt, k)}
             if extra:
                 result.ignored.setdefault(name, set()).update(extra)
@@ -173,18 +149,7 @@ def write_csv(export: Export, out_dir: Path, schema: Schema | None = None) -> li
     for name, records in export.records.items():
         rt = schema.types[name]
         path = out_dir / f"{rt.key}.csv"
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rt.props))
-            writer.writeheader()
-            for record in records:
-                writer.writerow(
-                    {
-                        k: json.dumps(v, ensure_ascii=False)
-                        if rt.props[k].type in LIST_TYPES
-                        else v
-                        for k, v in record.items()
-                    }
-                )
+        path.write_text(to_csv(records, list(rt.props)), encoding="utf-8")
         written.append(path)
     return written
 

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from govgraph.graph.dates import parse_day, parse_fuzzy
-from govgraph.graph.schema import RecordType, Schema, Shortcut
+from govgraph.graph.schema import Prop, RecordType, Schema, Shortcut
 from govgraph.ingest.validate import Dataset, Located
 
 DERIVED_SUFFIXES = ("_precision", "_earliest", "_latest")
 INTERNAL_PROPS = {"content_hash", "search_text"}
-
-
-def content_hash(record: dict[str, Any]) -> str:
-    """A stable hash of a record's canonical JSON."""
-    blob = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
 def node_props(rt: RecordType, loc: Located) -> dict[str, Any]:
@@ -44,21 +36,29 @@ def node_props(rt: RecordType, loc: Located) -> dict[str, Any]:
     return props
 
 
+def _link(prop: Prop, me: str, other: str, ord_: int, role: str | None = None) -> dict[str, Any]:
+    start, end = prop.ends(me, other)  # the schema says which way the relationship points
+    row: dict[str, Any] = {"start": start, "end": end, "ord": ord_}
+    if role is not None:
+        row["role"] = role
+    return row
+
+
 def ref_rows(rt: RecordType, loc: Located) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(property name, row) for every reference a record makes."""
+    """(property name, row) for every reference a record makes, start and end as stored."""
     for name, prop in rt.props.items():
         value = getattr(loc.record, name, None)
         if not value:
             continue
         if prop.type == "ref":
-            yield name, {"from": loc.id, "to": value, "ord": 0}
+            yield name, _link(prop, loc.id, value, 0)
         elif prop.type == "ref_list":
             for i, ref in enumerate(value):
-                yield name, {"from": loc.id, "to": ref, "ord": i}
+                yield name, _link(prop, loc.id, ref, i)
         elif prop.type == "roles":
             for i, link in enumerate(value):
                 other = getattr(link, "actor", None) or link.id
-                yield name, {"from": loc.id, "to": other, "role": link.role, "ord": i}
+                yield name, _link(prop, loc.id, other, i, link.role)
 
 
 def shortcut_rows(
@@ -86,8 +86,8 @@ def shortcut_rows(
                     yield (
                         sc,
                         {
-                            "from": a,
-                            "to": b,
+                            "start": a,
+                            "end": b,
                             "props": {
                                 "event_id": loc.id,
                                 "event_type": rec.type,

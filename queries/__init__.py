@@ -20,7 +20,9 @@ PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 MAX_TEXT = 200
 MAX_INT_PARAM = 100_000
-PARAM_TYPES = ("id", "text", "date", "int", "kind", "event_type")
+# Param types that take one of a fixed list of words.
+CHOICES = {"standing": ("holdout", "declined", "withdrew", "any")}
+PARAM_TYPES = ("id", "text", "date", "int", "kind", "event_type", *CHOICES)
 REQUIRED = "required"
 
 
@@ -77,6 +79,9 @@ class Param:
                     f"{', '.join(load_schema().event_types)}",
                 )
             return text
+        if self.type in CHOICES and text not in CHOICES[self.type]:
+            words = ", ".join(CHOICES[self.type])
+            raise BadParameter(self.name, f"'{text}' is not a {self.type}; use one of {words}")
         return text
 
 

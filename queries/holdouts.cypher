@@ -1,32 +1,43 @@
 // title: Holdouts
-// description: Actors of a kind (default AI labs) that were pressed, negotiating or declined to join an agreement or program, and had not joined as of a date, each with its latest stated position and sources.
+// description: Actors of a kind (default AI labs) that had not joined an agreement or program as of a date, each with its standing, latest stated position and sources. A holdout is an actor whose latest stated position (among pressed to join, negotiating, declined and withdrew) is pressed to join or negotiating, and that had not joined: no joining that parties-to would list, that is none that may date from on or before as_of (a date range straddling as_of counts as possibly joined) without a withdrawal after it by as_of. Only positions that may date from on or before as_of count. An actor whose latest position is declined has the standing declined, one whose latest is withdrew the standing withdrew; neither is a holdout. standing picks holdout (the default), declined or withdrew; standing=any lists every actor that had not joined.
 // param: target id required
 // param: kind kind lab
 // param: as_of date null
+// param: standing standing holdout
 // example: target=program:caisi-frontier-review kind=lab
-MATCH (target:Entity {id: $target})<-[r:PRESSED_TO_JOIN|NEGOTIATING|DECLINED]-(a:Actor)
-WHERE ($kind = 'any' OR a.kind = $kind)
+MATCH (target:Record {id: $target})
+      <-[r:PRESSED_TO_JOIN|NEGOTIATING|DECLINED|WITHDREW_FROM]-(a:Actor)
+WHERE target:Entity
+  AND ($kind = 'any' OR a.kind = $kind)
   AND ($as_of IS NULL OR r.date_earliest IS NULL OR r.date_earliest <= $as_of)
-WITH DISTINCT target, a
-// not a holdout if it joined, or may have joined (a joining date that straddles as_of)
+// the latest stated position: undated ones last; on a tie, the actor's own words beat being pressed
+WITH target, a, r, coalesce(r.date_latest, r.date_earliest) AS day
+ORDER BY day IS NULL, day DESC, type(r) = 'PRESSED_TO_JOIN', r.event_id
+WITH target, a, collect(r)[0] AS latest
+// not joined: no joining that parties-to lists as of the date (yes or uncertain)
 WHERE NOT EXISTS {
   MATCH (a)-[p:PARTY_TO]->(target)
-  WHERE $as_of IS NULL OR p.date_earliest IS NULL OR p.date_earliest <= $as_of
+  WHERE ($as_of IS NULL OR p.date_earliest IS NULL OR p.date_earliest <= $as_of)
+    AND NOT EXISTS {
+      MATCH (a)-[w:WITHDREW_FROM]->(target)
+      WHERE w.date_latest IS NOT NULL
+        AND w.date_latest >= coalesce(p.date_earliest, w.date_latest)
+        AND ($as_of IS NULL OR w.date_latest <= $as_of)
+    }
 }
-MATCH (a)-[pi:PARTICIPATED_IN]->(e:Event)-[:CONCERNS]->(target)
-WHERE pi.role IN ['party', 'subject']
-  AND ($as_of IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $as_of)
-WITH target, a, e, pi.role = 'party' AS own_words
-// latest first; on a tie, what the actor itself said beats being pressed
-ORDER BY coalesce(e.date_latest, e.date_earliest) DESC, own_words DESC, e.id
-WITH target, a, collect(e)[0] AS latest
-MATCH (latest)-[:SOURCED_FROM]->(s:Source)
-WITH target, a, latest, s ORDER BY s.id
+WITH target, a, latest,
+     CASE type(latest)
+       WHEN 'DECLINED' THEN 'declined'
+       WHEN 'WITHDREW_FROM' THEN 'withdrew'
+       ELSE 'holdout'
+     END AS standing
+WHERE $standing = 'any' OR standing = $standing
+MATCH (e:Event {id: latest.event_id})
+OPTIONAL MATCH (e)-[:SOURCED_FROM]->(s:Source)
+WITH target, a, standing, e, s ORDER BY s.id
 RETURN a.id AS actor_id, a.name AS actor, a.kind AS kind, target.id AS target_id,
-       target.name AS target, latest.type AS latest_position,
-       latest.summary AS position_summary, latest.date AS date,
-       latest.date_precision AS date_precision, latest.status AS status,
-       latest.id AS event_id,
-       collect({id: s.id, publisher: s.publisher, title: s.title, url: s.url,
-                published: s.published}) AS sources
-ORDER BY actor
+       target.name AS target, standing, e.type AS latest_position,
+       e.summary AS position_summary, e.date AS date, e.date_precision AS date_precision,
+       e.status AS status, e.id AS event_id,
+       collect(s {.id, .publisher, .title, .url, .published}) AS sources
+ORDER BY actor, actor_id

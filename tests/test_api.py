@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,12 +13,6 @@ from govgraph.core.settings import Settings
 from govgraph.graph.db import Database
 
 CAISI_REVIEW = "program:caisi-frontier-review"
-
-
-@pytest.fixture(scope="module")
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def assert_error(resp, status: int, code: str) -> dict:  # type: ignore[no-untyped-def,type-arg]

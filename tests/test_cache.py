@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from govgraph.api.main import create_app
 from govgraph.core.settings import Settings
 from govgraph.graph.db import Database
+from govgraph.graph.revision import read_revision
 from govgraph.ingest.validate import load_dataset
-from govgraph.ingest.writer import ingest, read_revision
+from govgraph.ingest.writer import ingest
 
 SEED = DATA_DIR / "caisi-review-2026.yaml"
 URL = "/api/queries/parties-to?target=program:caisi-frontier-review"
@@ -69,7 +70,7 @@ def test_cached_answer_follows_a_new_ingest(
 
 def test_nothing_is_cached_while_an_ingest_is_writing(clean_db: Database) -> None:
     from govgraph.api.cache import RevisionCache
-    from govgraph.ingest.writer import mark_writing
+    from govgraph.graph.revision import mark_writing
 
     ingest(clean_db, load_dataset([SEED]))
     cache = RevisionCache(check_seconds=0.001)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from conftest import app_client
 from fastapi.testclient import TestClient
 
-from govgraph.api.main import create_app
 from govgraph.core.settings import Settings
 from govgraph.graph import readonly
 from govgraph.graph.db import Database
@@ -60,8 +60,7 @@ PROCEDURES = [
 
 @pytest.fixture(scope="module")
 def client(settings: Settings) -> Iterator[TestClient]:
-    fast = settings.model_copy(update={"cypher_timeout": 2.0})
-    with TestClient(create_app(fast)) as c:
+    with app_client(settings, cypher_timeout=2.0) as c:
         yield c
 
 

@@ -8,13 +8,12 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-import pytest
-from conftest import ARTICLE, DATA_DIR
+from conftest import ARTICLE
 
 from govgraph.graph.db import Database
 from govgraph.graph.docs import EXAMPLES
 from govgraph.graph.schema import load_schema
-from govgraph.ingest.validate import Dataset, load_dataset
+from govgraph.ingest.validate import Dataset
 from govgraph.ingest.writer import graph_fingerprint
 
 PROGRAM = "program:caisi-frontier-review"
@@ -32,11 +31,6 @@ ARTICLE_NAMES = [
     "Mythos 5",
 ]
 RUN = 8  # words: a longer verbatim run from the article counts as copying
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset([DATA_DIR])
 
 
 def rels(db: Database, rel: str, **where: str) -> list[dict[str, Any]]:

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA_DIR
+from ingest_helpers import cli, fingerprint_from_empty
 
 from govgraph.graph.db import Database
 from govgraph.graph.models import record_models
 from govgraph.ingest.export import read_csv, read_graph, write_csv, write_yaml
 from govgraph.ingest.validate import Dataset, load_dataset
 from govgraph.ingest.writer import graph_fingerprint, ingest
-
-GOVGRAPH = str(Path(sys.executable).with_name("govgraph"))
 
 
 def dumps(dataset: Dataset) -> dict[str, dict[str, str]]:
@@ -30,9 +25,8 @@ def dumps(dataset: Dataset) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture
-def ingested(clean_db: Database) -> tuple[Database, Dataset]:
-    """The curated data, read once here and written into an empty graph."""
-    dataset = load_dataset([DATA_DIR])
+def ingested(clean_db: Database, dataset: Dataset) -> tuple[Database, Dataset]:
+    """The curated data written into an empty graph."""
     ingest(clean_db, dataset)
     return clean_db, dataset
 
@@ -121,11 +115,7 @@ def test_the_export_ingests_into_the_same_graph_shape(
     db, _ = ingested
     before = graph_fingerprint(db)
     write_yaml(read_graph(db), tmp_path)
-    from conftest import wipe
-
-    wipe(db)
-    ingest(db, load_dataset([tmp_path]))
-    after = graph_fingerprint(db)
+    after = fingerprint_from_empty(db, load_dataset([tmp_path]))
     assert after["labels"] == before["labels"]
     assert after["relationships"] == before["relationships"]
 
@@ -146,12 +136,6 @@ def test_an_empty_graph_exports_empty_files(clean_db: Database, tmp_path: Path) 
     assert result.count() == 0
     write_yaml(result, tmp_path)
     assert load_dataset([tmp_path]).count() == 0
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [GOVGRAPH, *args], capture_output=True, text=True, timeout=300, env=dict(os.environ)
-    )
 
 
 def test_cli_export(ingested: tuple[Database, Dataset], tmp_path: Path) -> None:

@@ -10,10 +10,12 @@ import pytest
 from conftest import DATA_DIR, wipe
 from ingest_helpers import (
     cli,
-    load_yaml,
+    edit_yaml,
+    fingerprint_from_empty,
+    ingest_folder,
+    ingest_seed,
     node_count,
     record,
-    save_yaml,
     seed_copy,
 )
 
@@ -24,8 +26,7 @@ from govgraph.ingest.writer import graph_fingerprint, ingest
 # --- idempotence, updates, removal ----------------------------------------------------------
 
 
-def test_ingest_is_idempotent(clean_db: Database) -> None:
-    dataset = load_dataset([DATA_DIR])
+def test_ingest_is_idempotent(clean_db: Database, dataset: Dataset) -> None:
     first = ingest(clean_db, dataset)
     for name, c in first.types.items():
         assert (c.created, c.updated, c.unchanged) == (len(dataset.of(name)), 0, 0)
@@ -42,14 +43,12 @@ def test_ingest_is_idempotent(clean_db: Database) -> None:
 
 
 def test_an_edited_record_updates_in_place(clean_db: Database, tmp_data: Path) -> None:
-    path = seed_copy(tmp_data)
-    ingest(clean_db, load_dataset([tmp_data]))
+    path = ingest_seed(clean_db, tmp_data)
     nodes, rels = node_count(clean_db), graph_fingerprint(clean_db)["relationships"]
 
-    data = load_yaml(path)
-    record(data, "actors", "org:meta")["summary"] = "Edited summary of Meta."
-    save_yaml(path, data)
-    report = ingest(clean_db, load_dataset([tmp_data]))
+    with edit_yaml(path) as data:
+        record(data, "actors", "org:meta")["summary"] = "Edited summary of Meta."
+    report = ingest_folder(clean_db, tmp_data)
     assert report.types["Actor"].updated == 1
     assert report.types["Actor"].created == 0
     assert sum(c.updated + c.created for c in report.types.values()) == 1
@@ -66,15 +65,13 @@ def test_an_edited_record_updates_in_place(clean_db: Database, tmp_data: Path) -
 def test_an_edited_event_rewrites_its_links_and_shortcuts(
     clean_db: Database, tmp_data: Path
 ) -> None:
-    path = seed_copy(tmp_data)
-    ingest(clean_db, load_dataset([tmp_data]))
-    data = load_yaml(path)
-    event = record(data, "events", "event:2026-openai-joins-caisi-review")
-    event["date"] = "2026-07"
-    event["sources"] = ["src:article-2026-caisi-meta-holdout"]
-    event["participants"].append({"actor": "org:microsoft", "role": "party"})
-    save_yaml(path, data)
-    report = ingest(clean_db, load_dataset([tmp_data]))
+    path = ingest_seed(clean_db, tmp_data)
+    with edit_yaml(path) as data:
+        event = record(data, "events", "event:2026-openai-joins-caisi-review")
+        event["date"] = "2026-07"
+        event["sources"] = ["src:article-2026-caisi-meta-holdout"]
+        event["participants"].append({"actor": "org:microsoft", "role": "party"})
+    report = ingest_folder(clean_db, tmp_data)
     assert report.types["Event"].updated == 1
     shortcuts = clean_db.rows(
         "MATCH (a)-[r:PARTY_TO {event_id: 'event:2026-openai-joins-caisi-review'}]->(p) "
@@ -93,18 +90,14 @@ def test_an_edited_event_rewrites_its_links_and_shortcuts(
     assert [r["s"] for r in sources] == ["src:article-2026-caisi-meta-holdout"]
     # The fingerprint equals that of the edited file ingested into an empty graph.
     edited = graph_fingerprint(clean_db)
-    wipe(clean_db)
-    ingest(clean_db, load_dataset([tmp_data]))
-    assert graph_fingerprint(clean_db) == edited
+    assert fingerprint_from_empty(clean_db, load_dataset([tmp_data])) == edited
 
 
 def test_a_changed_kind_changes_the_labels(clean_db: Database, tmp_data: Path) -> None:
-    path = seed_copy(tmp_data)
-    ingest(clean_db, load_dataset([tmp_data]))
-    data = load_yaml(path)
-    record(data, "actors", "org:xai")["kind"] = "company"
-    save_yaml(path, data)
-    ingest(clean_db, load_dataset([tmp_data]))
+    path = ingest_seed(clean_db, tmp_data)
+    with edit_yaml(path) as data:
+        record(data, "actors", "org:xai")["kind"] = "company"
+    ingest_folder(clean_db, tmp_data)
     labels = clean_db.rows("MATCH (n {id: 'org:xai'}) RETURN labels(n) AS l")[0]["l"]
     assert sorted(labels) == ["Actor", "Company", "Entity", "Organization", "Record"]
 
@@ -114,11 +107,9 @@ def test_a_removed_record_is_reported_and_deleted_only_with_prune(
     tmp_data: Path,
 ) -> None:
     gone = "event:2026-meta-negotiating-caisi-review"
-    path = seed_copy(tmp_data)
-    ingest(clean_db, load_dataset([tmp_data]))
-    data = load_yaml(path)
-    data["events"] = [e for e in data["events"] if e["id"] != gone]
-    save_yaml(path, data)
+    path = ingest_seed(clean_db, tmp_data)
+    with edit_yaml(path) as data:
+        data["events"] = [e for e in data["events"] if e["id"] != gone]
     reduced = load_dataset([tmp_data])
 
     kept = ingest(clean_db, reduced)
@@ -135,9 +126,7 @@ def test_a_removed_record_is_reported_and_deleted_only_with_prune(
     assert not clean_db.rows("MATCH ()-[r {event_id: $id}]->() RETURN r", {"id": gone})
     after = graph_fingerprint(clean_db)
     assert ingest(clean_db, reduced, prune=True).types["Event"].removed == []
-    wipe(clean_db)
-    ingest(clean_db, reduced)
-    assert graph_fingerprint(clean_db) == after
+    assert fingerprint_from_empty(clean_db, reduced) == after
 
 
 # --- a killed ingest converges --------------------------------------------------------------
@@ -158,22 +147,16 @@ def killer(after: int) -> Any:
     return progress
 
 
-@pytest.fixture(scope="module")
-def full_dataset() -> Dataset:
-    """The curated data, read once so every kill point sees the same records."""
-    return load_dataset([DATA_DIR])
-
-
 @pytest.mark.parametrize("where", ["nodes", "links", "hashes"])
 def test_a_killed_ingest_converges_when_run_again(
-    clean_db: Database, full_dataset: Dataset, where: str
+    clean_db: Database, dataset: Dataset, where: str
 ) -> None:
-    ingest(clean_db, full_dataset)
+    ingest(clean_db, dataset)
     reference = graph_fingerprint(clean_db)
     wipe(clean_db)
 
-    records = full_dataset.count()
-    types = len(full_dataset.records)
+    records = dataset.count()
+    types = len(dataset.records)
     # With batch_size=1, progress is called once per node written, once per record type
     # after its links, then once per content hash written.
     after = {
@@ -182,20 +165,20 @@ def test_a_killed_ingest_converges_when_run_again(
         "hashes": records + types + records // 2,
     }[where]
     with pytest.raises(Killed):
-        ingest(clean_db, full_dataset, batch_size=1, progress=killer(after))
+        ingest(clean_db, dataset, batch_size=1, progress=killer(after))
     partial = graph_fingerprint(clean_db)
     assert partial["hash"] != reference["hash"]  # a real partial write
     hashed = clean_db.rows("MATCH (n) WHERE n.content_hash IS NOT NULL RETURN count(n) AS n")
     if where == "nodes":
-        assert 0 < sum(partial["labels"].get(k, 0) for k in full_dataset.records) < records
+        assert 0 < sum(partial["labels"].get(k, 0) for k in dataset.records) < records
     if where == "hashes":
         assert 0 < hashed[0]["n"] < records
     else:
         assert hashed[0]["n"] == 0
 
-    report = ingest(clean_db, full_dataset)
+    report = ingest(clean_db, dataset)
     assert graph_fingerprint(clean_db) == reference
-    again = ingest(clean_db, full_dataset)
+    again = ingest(clean_db, dataset)
     assert again.changed == 0
     if where == "hashes":
         # The hash whose progress call raised was written: records // 2 + 1 of them.
@@ -205,8 +188,7 @@ def test_a_killed_ingest_converges_when_run_again(
 # --- the command line -----------------------------------------------------------------------
 
 
-def test_cli_validate_of_the_curated_data_exits_0() -> None:
-    dataset = load_dataset([DATA_DIR])
+def test_cli_validate_of_the_curated_data_exits_0(dataset: Dataset) -> None:
     result = cli("validate", str(DATA_DIR))
     assert result.returncode == 0, result.stderr
     assert f"OK: {len(dataset.files)} file(s)" in result.stdout

@@ -7,15 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ingest_helpers import (
-    cli,
-    seed_copy,
-)
+from ingest_helpers import cli, ingest_folder, ingest_seed, seed_copy
 
 from govgraph.core.errors import ValidationFailed
 from govgraph.graph.db import Database
 from govgraph.ingest.validate import load_dataset
-from govgraph.ingest.writer import graph_fingerprint, ingest
+from govgraph.ingest.writer import graph_fingerprint
 
 # --- garbage in: a clear message naming file and line, and zero writes ----------------------
 
@@ -250,8 +247,7 @@ GARBAGE: list[tuple[str, dict[str, str | bytes], str, int, str]] = [
 @pytest.fixture
 def preloaded(clean_db: Database, tmp_data: Path) -> tuple[Database, dict[str, Any]]:
     """A graph holding the seed article's records, and its fingerprint."""
-    seed_copy(tmp_data)
-    ingest(clean_db, load_dataset([tmp_data]))
+    ingest_seed(clean_db, tmp_data)
     return clean_db, graph_fingerprint(clean_db)
 
 
@@ -278,7 +274,7 @@ def test_garbage_is_rejected_with_file_and_line_and_nothing_written(
         else:
             path.write_text(content, encoding="utf-8")
     with pytest.raises(ValidationFailed) as info:
-        ingest(db, load_dataset([folder]))
+        ingest_folder(db, folder)
     problems = info.value.problems
     where = f"{folder / named}:{line}:"
     assert any(p.startswith(where) and message in p for p in problems), problems

@@ -10,11 +10,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from conftest import app_client
 from fastapi.testclient import TestClient
 
 from govgraph import queries
 from govgraph.api import graph_style
-from govgraph.api.main import create_app
 from govgraph.core.settings import Settings
 from govgraph.graph.db import Database
 
@@ -47,14 +47,8 @@ ATTR_URL = re.compile(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
 @pytest.fixture(scope="module")
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
 def small_cap(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update={"graph_node_cap": 10}))) as c:
+    with app_client(settings, graph_node_cap=10) as c:
         yield c
 
 
@@ -171,7 +165,11 @@ def test_parties_view_colours_by_standing(client: TestClient, curated: Database)
     for lab in ("org:openai", "org:anthropic", "org:google-deepmind", "org:microsoft", "org:xai"):
         assert color[lab] == joined
     assert color["office:white-house"] == graph_style.STATUS_STYLE["presser"][0]
-    assert {item["key"] for item in spec["legend"]} >= {"joined", "holdout"}
+    standing = {n["id"]: n.get("standing") for n in spec["nodes"]}
+    assert standing["org:meta"] == "holdout" and standing["org:openai"] == "joined"
+    legend = {item["key"]: item["label"] for item in spec["legend"]}
+    assert legend["holdout"] == "holdout: pressed to join or negotiating, not joined"
+    assert "joined" in legend and "negotiating" not in legend
 
 
 def test_parties_view_as_of(client: TestClient, curated: Database) -> None:

@@ -91,6 +91,7 @@ def test_holdouts_of_caisi_review_is_meta_with_position_and_source(curated: Data
     _, _, rows = queries.run(curated, "holdouts", {"target": CAISI_REVIEW})
     assert [r["actor_id"] for r in rows] == ["org:meta"]
     meta = rows[0]
+    assert meta["standing"] == "holdout"
     assert meta["latest_position"] == "negotiating"
     assert "working through the details" in meta["position_summary"]
     assert "src:reuters-2026-nyt-early-access" in {s["id"] for s in meta["sources"]}

@@ -1,4 +1,4 @@
-"""Edge cases of as-of logic: withdrawal and rejoining, pressed-only holdouts, straddling dates."""
+"""Edge cases of as-of logic: withdrawal and rejoining, holdouts, decliners, straddling dates."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from pathlib import Path
 
 import yaml
 from conftest import DATA_DIR
+from fastapi.testclient import TestClient
 
 from govgraph import queries
+from govgraph.api.main import create_app
+from govgraph.core.settings import Settings
 from govgraph.graph.db import Database
 from govgraph.ingest.validate import load_dataset
 from govgraph.ingest.writer import ingest
@@ -142,3 +145,52 @@ def test_a_joining_that_may_have_happened_is_not_a_holdout(
     assert "org:test-lab" not in actors(during)
     parties = queries.run(clean_db, "parties-to", {"target": REVIEW, "as_of": "2026-09-15"})[2]
     assert {r["actor_id"]: r["party_as_of"] for r in parties}["org:test-lab"] == "uncertain"
+
+
+def test_declining_and_withdrawing_are_standings_of_their_own(
+    clean_db: Database, tmp_data: Path, settings: Settings
+) -> None:
+    load(clean_db, tmp_data)
+    extra = yaml.safe_load((tmp_data / "extra.yaml").read_text())
+    extra["events"] += [
+        ev(
+            "event:2025-02-01-test-lab-pressed-pact",
+            "pressed_to_join",
+            "2025-02-01",
+            "org:test-lab",
+            "subject",
+            "agreement:test-pact",
+        ),
+        ev(
+            "event:2025-02-20-test-lab-declines-pact",
+            "declined",
+            "2025-02-20",
+            "org:test-lab",
+            "party",
+            "agreement:test-pact",
+        ),
+    ]
+    (tmp_data / "extra.yaml").write_text(yaml.safe_dump(extra, sort_keys=False))
+    ingest(clean_db, load_dataset([SEED, tmp_data / "extra.yaml"]))
+    pact = {"target": "agreement:test-pact", "kind": "any"}
+
+    def standings(as_of: str | None, standing: str = "any") -> dict[str, str]:
+        raw = {**pact, "standing": standing, **({"as_of": as_of} if as_of else {})}
+        return {r["actor_id"]: r["standing"] for r in queries.run(clean_db, "holdouts", raw)[2]}
+
+    assert standings("2025-02-10") == {"org:test-lab": "holdout"}  # pressed; OpenAI had joined
+    assert standings("2025-04-01") == {"org:test-lab": "declined", "org:openai": "withdrew"}
+    assert standings("2025-04-01", "holdout") == {}
+    assert standings("2025-04-01", "withdrew") == {"org:openai": "withdrew"}
+    assert standings("2025-06-01") == {"org:test-lab": "declined"}  # OpenAI rejoined
+    assert standings(None) == {"org:test-lab": "declined"}
+    with TestClient(create_app(settings)) as client:
+        view = client.get(
+            "/graph/parties/agreement:test-pact", params={"as_of": "2025-04-01", "format": "json"}
+        ).json()
+    drawn = {n["id"]: n.get("standing") for n in view["nodes"]}
+    assert drawn == {
+        "agreement:test-pact": None,
+        "org:test-lab": "declined",
+        "org:openai": "withdrew",
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -21,7 +22,7 @@ from govgraph.core.errors import (
     ServerError,
 )
 from govgraph.core.settings import Settings
-from govgraph.graph import server
+from govgraph.graph import install, server
 from govgraph.graph.db import Database, connection_info
 
 pytestmark = pytest.mark.skipif(
@@ -81,14 +82,23 @@ def test_start_twice_gives_one_server(lifecycle: Settings) -> None:
     assert status["uri"].startswith("bolt://127.0.0.1:")
     assert isinstance(status["pid"], int) and Path(f"/proc/{status['pid']}").exists()
     pids = subprocess.run(
-        ["pgrep", "-f", "instances/lifecycle/conf"], capture_output=True, text=True
+        ["pgrep", "-f", "--", own_server_pattern(lifecycle)], capture_output=True, text=True
     ).stdout.split()
     assert pids == [str(status["pid"])]
 
 
+def own_server_pattern(settings: Settings) -> str:
+    """A pgrep -f pattern matching only this checkout's server of the settings' instance."""
+    # The conf folder by its absolute path, as the server's whole --config-dir argument: a
+    # server of another checkout or instance on this machine never matches.
+    conf = str(install.ServerPaths.of(settings).conf)
+    assert Path(conf).is_absolute()
+    return "--config-dir=" + re.sub(r"([][.*+?{}()|^$\\])", r"\\\1", conf) + "( |$)"
+
+
 def test_password_file_is_private_and_never_printed(lifecycle: Settings) -> None:
     cli("db", "start", env=LC_ENV)
-    paths = server.ServerPaths.of(lifecycle)
+    paths = install.ServerPaths.of(lifecycle)
     mode = stat.S_IMODE(paths.password_file.stat().st_mode)
     assert mode == 0o600
     password = server.read_password(paths)
@@ -115,7 +125,7 @@ def test_env_lines_let_the_plain_driver_connect(lifecycle: Settings) -> None:
 
 def test_server_settings_block_file_and_url_imports(lifecycle: Settings) -> None:
     cli("db", "start", env=LC_ENV)
-    conf = (server.ServerPaths.of(lifecycle).conf / "neo4j.conf").read_text()
+    conf = (install.ServerPaths.of(lifecycle).conf / "neo4j.conf").read_text()
     assert "server.default_listen_address=127.0.0.1" in conf
     assert "dbms.security.allow_csv_import_from_file_urls=false" in conf
     from neo4j.exceptions import ClientError
@@ -132,7 +142,7 @@ def test_reset_wipes_data_and_keeps_install(lifecycle: Settings) -> None:
         db.write(lambda tx: tx.run("CREATE (:Marker {v: 1})").consume())
     done = cli("db", "reset", "--yes", env=LC_ENV)
     assert done.returncode == 0, done.stderr
-    assert server.is_provisioned(server.ServerPaths.of(lifecycle))
+    assert install.is_provisioned(install.ServerPaths.of(lifecycle))
     with Database.connect(lifecycle) as db:
         assert db.rows("MATCH (m:Marker) RETURN count(m) AS n")[0]["n"] == 0
 

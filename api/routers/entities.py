@@ -11,28 +11,15 @@ from fastapi.concurrency import run_in_threadpool
 
 from govgraph import queries
 from govgraph.api.deps import CacheDep, DbDep, get_db
+from govgraph.api.graph_network import HIDDEN_LABELS
 from govgraph.api.models import EntitiesPublic, EntityDetailPublic, EntityPublic
+from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter, NotFound
-from govgraph.core.ids import ID_PATTERN
+from govgraph.core.ids import check_id
 from govgraph.graph.schema import load_schema
 
 router = APIRouter(prefix="/api/entities", tags=["entities"])
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-
-SEARCH = """
-CALL db.index.fulltext.queryNodes('entity_search', $lucene) YIELD node, score
-WHERE $kind IS NULL OR node.kind = $kind
-RETURN node.id AS id, node.name AS name, node.kind AS kind, labels(node) AS labels,
-       node.aliases AS aliases, node.summary AS summary, score
-ORDER BY score DESC, name SKIP $offset LIMIT $limit
-"""
-LIST = """
-MATCH (node:Entity) WHERE $kind IS NULL OR node.kind = $kind
-RETURN node.id AS id, node.name AS name, node.kind AS kind, labels(node) AS labels,
-       node.aliases AS aliases, node.summary AS summary, null AS score
-ORDER BY name SKIP $offset LIMIT $limit
-"""
-
 
 # The index's analyzer drops these English stop words, so they must not be required.
 STOP_WORDS = set(
@@ -87,12 +74,13 @@ def lucene(text: str) -> str:
     return " AND ".join(f"({w} OR {w}*)" for w in escaped if w.strip("\\"))
 
 
-def entity_public(row: dict) -> EntityPublic:
+def entity_public(row: dict[str, Any]) -> EntityPublic:
+    """One search or list row as the API shows it."""
     return EntityPublic(
         id=row["id"],
         name=row["name"],
         kind=row["kind"],
-        labels=[lab for lab in row["labels"] if lab != "Entity"],
+        labels=[lab for lab in row["labels"] if lab not in HIDDEN_LABELS],
         aliases=row["aliases"] or [],
         summary=row["summary"],
         score=row["score"],
@@ -105,14 +93,17 @@ def search_entities(
     db: DbDep, q: str | None, kind: str | None, limit: int, offset: int
 ) -> EntitiesPublic:
     """Search names and aliases (case- and accent-insensitive), or list by kind."""
-    kinds = {*load_schema().types["Actor"].kinds, *load_schema().types["Instrument"].kinds}
+    kinds = load_schema().entity_kinds
     if kind is not None and kind not in kinds:
         raise BadParameter(
             "kind", f"'{kind[:50]}' is not a kind; use one of {', '.join(sorted(kinds))}"
         )
     params = {"kind": kind, "limit": limit + 1, "offset": offset}
-    text = lucene(q) if q else ""
-    rows = db.rows(SEARCH, {**params, "lucene": text}) if text else db.rows(LIST, params)
+    words = lucene(q) if q else ""
+    if words:
+        rows = db.rows(text("entity-search"), {**params, "lucene": words})
+    else:
+        rows = db.rows(text("entity-list"), params)
     more = len(rows) > limit
     data = [entity_public(r) for r in rows[:limit]]
     return EntitiesPublic(data=data, count=len(data), next_offset=offset + limit if more else None)
@@ -145,8 +136,7 @@ async def list_entities(
 @router.get("/{entity_id}", response_model=EntityDetailPublic)
 def get_entity(entity_id: str, db: DbDep) -> EntityDetailPublic:
     """One actor or instrument with its relationships, recent events and sources."""
-    if not ID_PATTERN.match(entity_id) or len(entity_id) > 200:
-        raise BadParameter("entity_id", f"'{entity_id[:100]}' is not an id such as org:openai")
+    check_id(entity_id, "entity_id")
     _, _, rows = queries.run(db, "actor-profile", {"id": entity_id})
     if not rows:
         raise NotFound(

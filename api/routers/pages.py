@@ -14,19 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from govgraph import queries
-from govgraph.api import graph_results, graphviz
+from govgraph.api import graph_results, graph_views
 from govgraph.api.deps import DbDep, SettingsDep
 from govgraph.api.routers.entities import search_entities
-from govgraph.api.web import (
-    AGREEMENT_KINDS,
-    PageRoute,
-    arg,
-    check_id,
-    error_page,
-    render,
-    with_query,
-)
+from govgraph.api.web import PageRoute, agreement_kinds, arg, error_page, render, with_query
+from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter
+from govgraph.core.ids import check_id
 from govgraph.core.values import to_json
 from govgraph.graph.schema import load_schema
 
@@ -35,8 +29,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 # -------------------------------------------------------------------------------------- pages
 
-LATEST_COUNT = "MATCH (e:Event) RETURN count(e) AS n"
-
 
 @router.get("/", response_class=HTMLResponse)
 @router.get("/search", response_class=HTMLResponse)
@@ -44,10 +36,11 @@ def home(request: Request, db: DbDep) -> Response:
     """Search names and aliases; entry points into the latest events and main instruments."""
     q = arg(request, "q")
     results = search_entities(db, q, None, 25, 0).data if q else None
-    total = db.rows(LATEST_COUNT)[0]["n"]
+    total = db.rows(text("event-count"))[0]["n"]
     _, _, latest = queries.run(db, "timeline", {"limit": "10", "offset": str(max(total - 10, 0))})
     _, _, instruments = queries.run(db, "instruments", {"kind": "any"})
-    agreements = [i for i in instruments if i["kind"] in AGREEMENT_KINDS]
+    kinds = agreement_kinds()
+    agreements = [i for i in instruments if i["kind"] in kinds]
     return render(
         request,
         "home.html",
@@ -73,7 +66,7 @@ def entity_page(entity_id: str, request: Request, db: DbDep, settings: SettingsD
         )
     profile = rows[0]
     _, _, events = queries.run(db, "timeline", {"actor": entity_id, "limit": "500"})
-    view = graphviz.neighbourhood(db, entity_id, 1, settings.graph_node_cap)
+    view = graph_views.neighbourhood(db, entity_id, 1, settings.graph_node_cap)
     return render(
         request,
         "entity.html",
@@ -142,8 +135,8 @@ def timeline_page(request: Request, db: DbDep) -> Response:
         check_id(actor, "actor")
     type_ = arg(request, "type", 50)
     start, end = (
-        graph_results._day("from", arg(request, "from", 20)),
-        graph_results._day("to", arg(request, "to", 20)),
+        graph_results.day_param("from", arg(request, "from", 20)),
+        graph_results.day_param("to", arg(request, "to", 20)),
     )
     if start and end and start > end:
         raise BadParameter("from", f"{start} is after to={end}; swap them")
@@ -206,15 +199,19 @@ def queries_index(request: Request) -> Response:
 
 
 def param_choices(p: queries.Param) -> list[str] | None:
+    """The values a form offers for a parameter (None: a free text box)."""
     schema = load_schema()
     if p.type == "kind":
-        return ["any", *schema.types["Actor"].kinds, *schema.types["Instrument"].kinds]
+        return ["any", *schema.entity_kinds]
     if p.type == "event_type":
         return list(schema.event_types)
+    if p.type in queries.CHOICES:
+        return list(queries.CHOICES[p.type])
     return None
 
 
 def query_raw(request: Request, reserved: set[str]) -> dict[str, str]:
+    """The query string as a named query's raw parameters (a repeated name is refused)."""
     raw: dict[str, str] = {}
     for key, value in request.query_params.multi_items():
         if key in reserved:

@@ -22,6 +22,7 @@ REVISION_HEADER = "X-GovGraph-Revision"
 
 
 def query_public(q: queries.CannedQuery) -> QueryPublic:
+    """A named query as the API lists it."""
     return QueryPublic(
         name=q.name,
         title=q.title,
@@ -37,6 +38,7 @@ def query_public(q: queries.CannedQuery) -> QueryPublic:
 
 
 def json_bytes(payload: Any) -> bytes:
+    """Compact UTF-8 JSON."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 

@@ -1,0 +1,41 @@
+"""The graph revision: a hash of every record's content hash, so answers can be cached per graph."""
+
+from __future__ import annotations
+
+import uuid
+
+from govgraph.core.cypher import text
+from govgraph.core.values import content_hash
+from govgraph.graph.db import Database
+
+REVISION_KEY = "revision"
+WRITING = "writing:"
+
+
+def cacheable(revision: str | None) -> bool:
+    """Answers are kept only for a finished ingest's revision (not while one is writing)."""
+    return revision is not None and not revision.startswith(WRITING)
+
+
+def _set_revision(db: Database, value: str) -> str:
+    db.write(lambda tx: tx.run(text("revision-set"), key=REVISION_KEY, value=value).consume())
+    return value
+
+
+def mark_writing(db: Database) -> str:
+    """Set the revision to a one-off 'writing:' value until the write in progress finishes."""
+    return _set_revision(db, WRITING + uuid.uuid4().hex[:12])
+
+
+def write_revision(db: Database, hashes: dict[str, str]) -> str:
+    """Record a revision derived from every record's content hash (same graph, same revision)."""
+    revision = content_hash({"records": sorted(hashes.items())})[:16]
+    if read_revision(db) == revision:
+        return revision  # nothing changed: write nothing
+    return _set_revision(db, revision)
+
+
+def read_revision(db: Database) -> str | None:
+    """The revision the last ingest recorded, if any."""
+    rows = db.rows(text("revision-get"), {"key": REVISION_KEY})
+    return str(rows[0]["v"]) if rows else None

@@ -1,0 +1,3 @@
+// purpose: how many nodes the graph holds
+MATCH (n)
+RETURN count(n) AS n

@@ -1,0 +1,3 @@
+// purpose: how many relationships the graph holds
+MATCH ()-[r]->()
+RETURN count(r) AS n

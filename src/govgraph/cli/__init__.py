@@ -1,0 +1,38 @@
+"""The `govgraph` command: thin wrappers, one library call each, grouped by concern.
+
+`db` runs the local server (cli/db.py); validate, ingest, export and docs move data and
+documents (cli/data.py); queries and query list and run named queries (cli/query.py);
+serve runs the web app (cli/serve.py). Commands register here, in their help order.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from govgraph.cli import data, db, query, serve
+from govgraph.cli.output import err, out, reports_errors
+
+__all__ = ["app", "db_app", "err", "out", "reports_errors"]
+
+app = typer.Typer(
+    help="govgraph: a sourced knowledge graph of AI governance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Run and inspect the local Neo4j server.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+db_app.command("start")(db.start_cmd)
+db_app.command("stop")(db.stop_cmd)
+db_app.command("status")(db.status_cmd)
+db_app.command("env")(db.env_cmd)
+db_app.command("reset")(db.reset_cmd)
+db_app.command("provision")(db.provision_cmd)
+
+app.command("validate")(data.validate_cmd)
+app.command("ingest")(data.ingest_cmd)
+app.command("queries")(query.queries_cmd)
+app.command("query")(query.query_cmd)
+app.command("serve")(serve.serve_cmd)
+app.command("export")(data.export_cmd)
+app.command("docs")(data.docs_cmd)
