@@ -89,9 +89,11 @@ def _type_cell(schema: Schema, rt: RecordType, prop: Prop) -> str:
             "ref_list": f"a list of {target} ids",
             "roles": f"a list of role links to {target}",
         }
+        start, end = prop.ends(rt.name, str(prop.to))
+        role = " {role, ord}" if prop.type == "roles" else ""
         arrow = (
-            f"`(:Actor)-[:{prop.relationship} {{role, ord}}]->(:Event)`"
-            if prop.type == "roles" and prop.to == "Actor"
+            f"`(:{start})-[:{prop.relationship}{role}]->(:{end})`"
+            if prop.reverse
             else f"`-[:{prop.relationship}]->`"
         )
         return f"{prop.type}: {shape[prop.type]}; stored as {arrow}"
@@ -180,11 +182,7 @@ def mermaid(schema: Schema) -> list[str]:
             if not prop.relationship:
                 continue
             target = ENTITY_LABEL if prop.to == "Any" else str(prop.to)
-            pair = (
-                (target, rt.name)
-                if prop.type == "roles" and prop.to == "Actor"
-                else (rt.name, target)
-            )
+            pair = prop.ends(rt.name, target)
             if prop.relationship not in stated[pair]:
                 stated[pair].append(prop.relationship)
     for (a, b), rels in stated.items():
