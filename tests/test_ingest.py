@@ -206,3 +206,19 @@ def test_cli_ingest_of_good_data_then_again_changes_nothing(
     assert second.returncode == 0, second.stderr
     assert "0 derived relationships written" in second.stdout
     assert graph_fingerprint(clean_db) == before
+
+
+def test_a_graph_written_before_the_record_label_gets_it(
+    clean_db: Database, tmp_data: Path
+) -> None:
+    ingest_seed(clean_db, tmp_data)
+    expected = graph_fingerprint(clean_db)
+    # The graph as the first release wrote it: no Record label, no constraint on it.
+    clean_db.write(lambda tx: tx.run("DROP CONSTRAINT record_id IF EXISTS").consume())
+    clean_db.write(lambda tx: tx.run("MATCH (n:Record) REMOVE n:Record").consume())
+    assert clean_db.rows("MATCH (n:Record) RETURN count(n) AS n")[0]["n"] == 0
+    report = ingest_folder(clean_db, tmp_data)
+    assert report.changed == 0  # nothing rewritten: the label came from the migration
+    assert graph_fingerprint(clean_db) == expected
+    names = {r["name"] for r in clean_db.rows("SHOW CONSTRAINTS YIELD name RETURN name")}
+    assert "record_id" in names
