@@ -1,8 +1,9 @@
-"""The graph revision: a hash of every record's content hash, so answers can be cached per graph."""
+"""The graph revision (a hash of every record's content hash) and the whole graph's fingerprint."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from govgraph.core.cypher import text
 from govgraph.core.values import content_hash
@@ -39,3 +40,18 @@ def read_revision(db: Database) -> str | None:
     """The revision the last ingest recorded, if any."""
     rows = db.rows(text("revision-get"), {"key": REVISION_KEY})
     return str(rows[0]["v"]) if rows else None
+
+
+def graph_fingerprint(db: Database) -> dict[str, Any]:
+    """Counts per label and relationship type plus a content hash of the whole graph."""
+    labels = db.rows(text("fingerprint-labels"))
+    rels = db.rows(text("fingerprint-relationships"))
+    nodes = db.rows(text("fingerprint-nodes"))
+    edges = db.rows(text("fingerprint-edges"))
+    blob = repr([(n["id"], sorted(n["labels"]), sorted(n["props"].items())) for n in nodes])
+    blob += repr([(e["a"], e["t"], e["b"], sorted(e["p"].items())) for e in edges])
+    return {
+        "labels": {r["label"]: r["n"] for r in labels},
+        "relationships": {r["type"]: r["n"] for r in rels},
+        "hash": content_hash({"graph": blob}),
+    }

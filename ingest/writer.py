@@ -269,18 +269,3 @@ def ingest(
         _prune(run, report)
     report.revision = write_revision(db, the_plan.hashes_after(prune))
     return report
-
-
-def graph_fingerprint(db: Database) -> dict[str, Any]:
-    """Counts per label and relationship type plus a content hash of the whole graph."""
-    labels = db.rows(text("fingerprint-labels"))
-    rels = db.rows(text("fingerprint-relationships"))
-    nodes = db.rows(text("fingerprint-nodes"))
-    edges = db.rows(text("fingerprint-edges"))
-    blob = repr([(n["id"], sorted(n["labels"]), sorted(n["props"].items())) for n in nodes])
-    blob += repr([(e["a"], e["t"], e["b"], sorted(e["p"].items())) for e in edges])
-    return {
-        "labels": {r["label"]: r["n"] for r in labels},
-        "relationships": {r["type"]: r["n"] for r in rels},
-        "hash": content_hash({"graph": blob}),
-    }

@@ -15,8 +15,9 @@ import yaml
 from conftest import DATA_DIR, wipe
 
 from govgraph.graph.db import Database
+from govgraph.graph.revision import graph_fingerprint
 from govgraph.ingest.validate import Dataset, load_dataset
-from govgraph.ingest.writer import IngestReport, graph_fingerprint, ingest
+from govgraph.ingest.writer import IngestReport, ingest
 
 SEED = DATA_DIR / "caisi-review-2026.yaml"
 GOVGRAPH = str(Path(sys.executable).with_name("govgraph"))

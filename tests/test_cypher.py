@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from govgraph.core.settings import Settings
 from govgraph.graph import readonly
 from govgraph.graph.db import Database
-from govgraph.ingest.writer import graph_fingerprint
+from govgraph.graph.revision import graph_fingerprint
 
 WRITES = [
     "CREATE (n:Evil {x: 1}) RETURN n",

@@ -12,9 +12,9 @@ from conftest import ARTICLE
 
 from govgraph.graph.db import Database
 from govgraph.graph.docs import EXAMPLES
+from govgraph.graph.revision import graph_fingerprint
 from govgraph.graph.schema import load_schema
 from govgraph.ingest.validate import Dataset
-from govgraph.ingest.writer import graph_fingerprint
 
 PROGRAM = "program:caisi-frontier-review"
 EO = "eo:2026-06-frontier-model-early-access"

@@ -11,9 +11,10 @@ from ingest_helpers import cli, fingerprint_from_empty
 
 from govgraph.graph.db import Database
 from govgraph.graph.models import record_models
+from govgraph.graph.revision import graph_fingerprint
 from govgraph.ingest.export import read_csv, read_graph, write_csv, write_yaml
 from govgraph.ingest.validate import Dataset, load_dataset
-from govgraph.ingest.writer import graph_fingerprint, ingest
+from govgraph.ingest.writer import ingest
 
 
 def dumps(dataset: Dataset) -> dict[str, dict[str, str]]:

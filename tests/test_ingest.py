@@ -20,8 +20,9 @@ from ingest_helpers import (
 )
 
 from govgraph.graph.db import Database
+from govgraph.graph.revision import graph_fingerprint
 from govgraph.ingest.validate import Dataset, load_dataset
-from govgraph.ingest.writer import graph_fingerprint, ingest
+from govgraph.ingest.writer import ingest
 
 # --- idempotence, updates, removal ----------------------------------------------------------
 

@@ -11,8 +11,8 @@ from ingest_helpers import cli, ingest_folder, ingest_seed, seed_copy
 
 from govgraph.core.errors import ValidationFailed
 from govgraph.graph.db import Database
+from govgraph.graph.revision import graph_fingerprint
 from govgraph.ingest.validate import load_dataset
-from govgraph.ingest.writer import graph_fingerprint
 
 # --- garbage in: a clear message naming file and line, and zero writes ----------------------
 
