@@ -1,4 +1,4 @@
-"""Dependencies shared by the routers."""
+"""Dependencies shared by the routers: settings, the answer cache, the database and its bulkhead."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 
 from govgraph.api.cache import RevisionCache
+from govgraph.core.errors import GovGraphError
 from govgraph.core.settings import Settings
-from govgraph.graph.db import Database
+from govgraph.graph.bulkhead import Bulkhead
+from govgraph.graph.db import Database, connection_info, unavailable
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 async def get_settings(request: Request) -> Settings:
@@ -24,14 +26,45 @@ def get_db(request: Request) -> Database:
     return db_for(request.app)
 
 
-def db_for(app: FastAPI) -> Database:
-    """The app's driver, opened on first use."""
+def bulkhead_for(app: FastAPI) -> Bulkhead:
+    """The app's one bulkhead for user Cypher, shared by POST /api/cypher and the console."""
     state = app.state
-    if getattr(state, "db", None) is None:
+    if getattr(state, "bulkhead", None) is None:
         with _lock:
-            if getattr(state, "db", None) is None:
-                state.db = Database.connect(state.settings)
+            if getattr(state, "bulkhead", None) is None:
+                settings: Settings = state.settings
+                state.bulkhead = Bulkhead(settings.cypher_concurrency, settings.cypher_max_bytes)
+    return state.bulkhead
+
+
+def db_for(app: FastAPI) -> Database:
+    """The app's driver, opened on first use and re-aimed when the local server has moved."""
+    state = app.state
+    db: Database | None = getattr(state, "db", None)
+    if db is not None and db.failed_at is None:
+        return db
+    with _lock:
+        db = getattr(state, "db", None)
+        if db is None:
+            state.db = Database.connect(state.settings, public=True, bulkhead=bulkhead_for(app))
+        elif db.failed_at is not None:
+            state.db = _recheck(db, state.settings)
     return state.db
+
+
+def _recheck(db: Database, settings: Settings) -> Database:
+    """After a connection failure: a restarted local server may listen on a new port or
+    password, so look again; the driver itself reconnects when nothing moved."""
+    try:
+        info = connection_info(settings)
+    except GovGraphError as exc:  # e.g. the local server is not running: say so at once
+        raise unavailable(str(exc)) from None
+    db.failed_at = None
+    if info == db.info:
+        return db
+    fresh = Database(info, public=True, bolt_timeout=settings.bolt_timeout, bulkhead=db.bulkhead)
+    db.close()
+    return fresh
 
 
 async def get_cache(request: Request) -> RevisionCache:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from neo4j.exceptions import Neo4jError
+from fastapi.responses import Response
+from neo4j.exceptions import DriverError, Neo4jError
 from starlette.exceptions import HTTPException
 
-from govgraph.core.errors import GovGraphError
+from govgraph.core.errors import ConnectionFailed, GovGraphError
 from govgraph.graph import readonly
+from govgraph.graph.db import unavailable
 
 log = logging.getLogger("govgraph.api")
+RETRY_AFTER_SECONDS = 2  # what a 503 tells the client to wait
 
 
 def _code(exc: Exception) -> str:
@@ -22,29 +25,49 @@ def _code(exc: Exception) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
-def error_response(status: int, code: str, message: str, **extra: str | None) -> JSONResponse:
-    """The API's one error shape."""
+def error_response(status: int, code: str, message: str, **extra: str | None) -> Response:
+    """The API's one error shape; encodable whatever it echoes (a lone surrogate becomes '?')."""
     body = {"code": code, "message": message, **{k: v for k, v in extra.items() if v}}
-    return JSONResponse({"error": body}, status_code=status)
+    text = json.dumps({"error": body}, ensure_ascii=False, separators=(",", ":"))
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return Response(
+        text.encode("utf-8", "replace"),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def public(exc: GovGraphError) -> GovGraphError:
+    """The error as an HTTP client may see it: a connection failure names no address."""
+    if isinstance(exc, ConnectionFailed):
+        return unavailable(exc.message)
+    return exc
+
+
+def response_for(exc: GovGraphError) -> Response:
+    """A govgraph error as the JSON error shape, with its own status, message and fix."""
+    exc = public(exc)
+    return error_response(
+        exc.http_status,
+        _code(exc),
+        exc.message,
+        fix=exc.fix,
+        param=getattr(exc, "param", None),
+        neo4j_code=getattr(exc, "neo4j_code", None),
+    )
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers on an app."""
 
     @app.exception_handler(GovGraphError)
-    async def govgraph_error(request: Request, exc: GovGraphError) -> JSONResponse:
+    async def govgraph_error(request: Request, exc: GovGraphError) -> Response:
         """A govgraph error with its own status, message and fix."""
-        return error_response(
-            exc.http_status,
-            _code(exc),
-            exc.message,
-            fix=exc.fix,
-            param=getattr(exc, "param", None),
-            neo4j_code=getattr(exc, "neo4j_code", None),
-        )
+        return response_for(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         """A 422 naming the first parameter FastAPI refused."""
         first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "invalid"}
         param = str(first["loc"][-1])
@@ -58,13 +81,18 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Neo4jError)
-    async def neo4j_error(request: Request, exc: Neo4jError) -> JSONResponse:
+    async def neo4j_error(request: Request, exc: Neo4jError) -> Response:
         """A driver error, mapped to a govgraph error first."""
         mapped = readonly.neo4j_error(exc)
         return await govgraph_error(request, mapped)
 
+    @app.exception_handler(DriverError)
+    async def driver_error(request: Request, exc: DriverError) -> Response:
+        """A connection the driver gave up on: busy or unavailable, never a 500."""
+        return await govgraph_error(request, unavailable(f"{type(exc).__name__}: {exc}"))
+
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         """Anything else: logged, and a 500 without internals."""
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(
@@ -75,7 +103,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
         """Starlette's own errors (unknown route, wrong method) in the same shape."""
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))

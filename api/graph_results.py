@@ -16,6 +16,8 @@ from govgraph.graph.dates import parse_day
 from govgraph.graph.schema import load_schema
 
 SKIP_KEYS = {"sources"}
+# Relationship properties an edge shows (besides its sources).
+REL_TEXT_PROPS = ("role", "date", "date_precision", "event_id", "status")
 
 
 def ids_in(value: Any, prefixes: set[str], out: dict[str, None], key: str = "") -> None:
@@ -131,37 +133,44 @@ def day_param(name: str, value: str | None) -> date | None:
         raise BadParameter(name, str(exc)) from None
 
 
+def _rel_shaped(value: dict[str, Any]) -> bool:
+    """A map shaped like a returned relationship (user-built maps may only look like one)."""
+    return isinstance(value["type"], str) and is_id(value["start"]) and is_id(value["end"])
+
+
+def _text(value: Any) -> str | None:
+    """A property drawn on an edge: text, or nothing."""
+    return value if isinstance(value, str) else None
+
+
 def cypher_graph(db: Any, rows: Sequence[dict[str, Any]], cap: int) -> GraphView | None:
     """Nodes and relationships a console query returned (None when it returned none)."""
     found: dict[str, None] = {}
     rels: list[dict[str, Any]] = []
 
-    def walk(value: Any) -> None:
+    stack: list[Any] = [list(rows)]
+    while stack:  # a loop, not recursion: results can nest deeper than Python's stack
+        value = stack.pop()
         if isinstance(value, dict):
-            if {"labels", "properties"} <= value.keys() and isinstance(value.get("id"), str):
+            if {"labels", "properties"} <= value.keys() and is_id(value.get("id")):
                 found[value["id"]] = None
-            elif {"type", "start", "end", "properties"} <= value.keys():
-                props = value.get("properties") or {}
+            elif {"type", "start", "end", "properties"} <= value.keys() and _rel_shaped(value):
+                props = value["properties"] if isinstance(value["properties"], dict) else {}
+                sources = props.get("sources")
                 rels.append(
                     {
                         "source": value["start"],
                         "target": value["end"],
                         "type": value["type"],
-                        "role": props.get("role"),
-                        "date": props.get("date"),
-                        "date_precision": props.get("date_precision"),
-                        "event_id": props.get("event_id"),
-                        "status": props.get("status"),
-                        "sources": props.get("sources"),
+                        **{k: _text(props.get(k)) for k in REL_TEXT_PROPS},
+                        "sources": [x for x in sources if isinstance(x, str)]
+                        if isinstance(sources, list)
+                        else None,
                     }
                 )
-            for v in value.values():
-                walk(v)
+            stack.extend(reversed(list(value.values())))
         elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(list(rows))
+            stack.extend(reversed(value))
     for rel in rels:
         found.setdefault(rel["source"], None)
         found.setdefault(rel["target"], None)

@@ -1,10 +1,11 @@
-"""The FastAPI app: routers, error shape, CORS."""
+"""The FastAPI app: routers, error shape, CORS, security headers and the console's tokens."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,9 +17,11 @@ from neo4j.exceptions import Neo4jError
 from govgraph import __version__
 from govgraph.api import errors
 from govgraph.api.cache import RevisionCache
+from govgraph.api.csrf import CsrfTokens
 from govgraph.api.deps import db_for
-from govgraph.api.routers import console, cypher, entities, events, graphs, pages
+from govgraph.api.routers import console, cypher, docs, entities, events, graphs, health, pages
 from govgraph.api.routers import queries as queries_router
+from govgraph.api.security import HardenedApp
 from govgraph.api.web import static_files
 from govgraph.core.errors import GovGraphError
 from govgraph.core.settings import Settings, get_settings
@@ -53,17 +56,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.db.close()
             app.state.db = None
 
-    app = FastAPI(title="govgraph", version=__version__, lifespan=lifespan,
-                  description="Who agreed to what, when, and according to whom: a sourced "
-                  "knowledge graph of AI-governance actors and events.")  # fmt: skip
+    # HardenedApp: security headers and the Host allowlist around every response; the docs
+    # pages are our own (docs router), with their assets served from /static.
+    app = HardenedApp(title="govgraph", version=__version__, lifespan=lifespan,
+                      docs_url=None, redoc_url=None,
+                      description="Who agreed to what, when, and according to whom: a sourced "
+                      "knowledge graph of AI-governance actors and events.")  # fmt: skip
     app.state.settings = settings or get_settings()
+    secret = app.state.settings.secret_key
+    # Without GOVGRAPH_SECRET_KEY the console's tokens are signed with a key made per process.
+    app.state.csrf = CsrfTokens(
+        secret.get_secret_value() if secret else secrets.token_urlsafe(32),
+        app.state.settings.csrf_seconds,
+    )
     app.state.db = None
-    app.state.cache = RevisionCache(app.state.settings.cache_seconds)
+    app.state.cache = RevisionCache.of(app.state.settings)
     if app.state.settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip
     errors.install(app)
-    for module in (queries_router, entities, events, cypher, pages, console, graphs):
+    for module in (queries_router, entities, events, cypher, pages, console, graphs, docs, health):
         app.include_router(module.router)
     app.mount("/static", static_files(), name="static")
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from govgraph import __version__
 from govgraph.api import graph_style
+from govgraph.api.errors import RETRY_AFTER_SECONDS
 from govgraph.api.graph_network import GraphView
 from govgraph.core.errors import BadParameter, GovGraphError
 from govgraph.core.ids import is_id
@@ -23,18 +27,38 @@ from govgraph.graph.schema import load_schema
 
 API_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(API_DIR / "templates"))
-TEMPLATES.env.filters["date_label"] = graph_style.date_label
+TEMPLATES.env.filters["date_label"] = lambda v, precision=None: (
+    graph_style.date_label(v, precision) if isinstance(v, str) else "" if v is None else str(v)
+)
 TEMPLATES.env.globals["version"] = __version__
-TEMPLATES.env.globals["page_url"] = graph_style.page_url
+TEMPLATES.env.globals["page_url"] = lambda v, row=None: (
+    graph_style.page_url(v, row) if isinstance(v, str) and is_id(v) else None
+)
 TEMPLATES.env.tests["govgraph_id"] = is_id
-# vis-network ships inside the installed pyvis package; /static serves it from there.
+# A lone surrogate (JSON text such as "\\ud800") cannot be encoded as UTF-8: print U+FFFD.
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value: Any) -> Any:
+    """Every value a template prints, made encodable (Markup stays Markup)."""
+    if isinstance(value, str) and SURROGATES.search(value):
+        cleaned = SURROGATES.sub("\ufffd", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
+TEMPLATES.env.finalize = _encodable
+# vis-network ships inside the installed pyvis package, Swagger UI and ReDoc inside
+# fastapi-offline; /static serves them from there, so no page needs a CDN.
 VIS_PACKAGE = ("pyvis", "lib/vis-9.1.2")
+DOCS_PACKAGE = ("fastapi_offline", "static")
 # Instruments actors join: the kinds the schema labels Agreement or Program.
 AGREEMENT_LABELS = ("Agreement", "Program")
 MAX_TEXT = 200
 STATUS_TEXT = {
     400: "Query rejected",
     401: "Not allowed",
+    403: "Form refused",
     404: "Not found",
     408: "Timed out",
     422: "Bad parameter",
@@ -43,25 +67,43 @@ STATUS_TEXT = {
 
 
 def static_files() -> StaticFiles:
-    """Our CSS and script, plus vis-network's JS and CSS straight from the pyvis package."""
-    return StaticFiles(directory=str(API_DIR / "static"), packages=[VIS_PACKAGE])
+    """Our CSS and scripts, plus vis-network's and the API docs' assets from their packages."""
+    return StaticFiles(directory=str(API_DIR / "static"), packages=[VIS_PACKAGE, DOCS_PACKAGE])
+
+
+def json_text(value: Any) -> str:
+    """Compact JSON for a page; a value nested too deeply to encode says so instead."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (RecursionError, ValueError):
+        return "(nested too deeply to show)"
+
+
+TEMPLATES.env.filters["json_text"] = json_text
+
+
+def server_origin(request: Request) -> str:
+    """This server's origin: the Host header once the allowlist vetted it, else the socket's."""
+    if getattr(request.state, "host_verified", False):
+        return str(request.base_url).rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    name = f"[{host}]" if ":" in str(host) else str(host)
+    default = {"http": 80, "https": 443}.get(request.url.scheme)
+    return f"{request.url.scheme}://{name}" + ("" if port in (None, default) else f":{port}")
 
 
 def error_page(
     request: Request, status: int, message: str, fix: str | None = None, param: str | None = None
 ) -> HTMLResponse:
     """The HTML form of the API's one error shape."""
-    return TEMPLATES.TemplateResponse(
+    return render(
         request,
         "error.html",
-        {
-            "status": status,
-            "heading": STATUS_TEXT.get(status, "Error"),
-            "message": message,
-            "fix": fix,
-            "param": param,
-        },
-        status_code=status,
+        status,
+        heading=STATUS_TEXT.get(status, "Error"),
+        message=message,
+        fix=fix,
+        param=param,
     )
 
 
@@ -119,8 +161,11 @@ def arg(request: Request, name: str, max_len: int = MAX_TEXT) -> str | None:
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A page from its template and context."""
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    """A page from its template and context; a 503 says when to try again, as the API does."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return TEMPLATES.TemplateResponse(
+        request, name, {"status": status, **context}, status_code=status, headers=headers
+    )
 
 
 def query_string(params: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from govgraph.core.settings import Settings
 POM = Path(__file__).with_name("server-pom.xml")
 NEO4J_VERSION = re.search(r"<neo4j.version>([^<]+)<", POM.read_text()).group(1)  # type: ignore[union-attr]
 MIN_JAVA = 17
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 
 
 @dataclass(frozen=True)
@@ -128,3 +130,35 @@ def provision(settings: Settings) -> float:
         shutil.rmtree(paths.lib)
     staging.rename(paths.lib)  # atomic: a half-copied lib never looks provisioned
     return time.monotonic() - started
+
+
+def admin_argv(java: str, paths: ServerPaths, args: list[str]) -> list[str]:
+    """The command line of `neo4j-admin ARGS` run from the cached jars."""
+    return [java, "-cp", f"{paths.lib}/*", ADMIN_TOOL, *args]
+
+
+def run_admin(
+    java: str,
+    paths: ServerPaths,
+    args: list[str],
+    *,
+    stdin: Path | None = None,
+    timeout: float = 3600,
+) -> subprocess.CompletedProcess[str]:
+    """Run `neo4j-admin ARGS` on the instance's home and conf, STDIN from a file if given."""
+    env = {**os.environ, "NEO4J_HOME": str(paths.instance), "NEO4J_CONF": str(paths.conf)}
+    argv = admin_argv(java, paths, args)
+    if stdin is None:
+        return subprocess.run(
+            argv, capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+    with open(stdin, "rb") as fh:
+        return subprocess.run(
+            argv, capture_output=True, text=True, env=env, timeout=timeout, stdin=fh
+        )
+
+
+def admin_output(result: subprocess.CompletedProcess[str], lines: int = 12) -> str:
+    """The last lines neo4j-admin wrote, for an error message."""
+    text = (result.stderr + "\n" + result.stdout).strip()
+    return "\n".join(text.splitlines()[-lines:])

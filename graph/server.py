@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,9 +22,9 @@ from govgraph.graph.install import (
     java_major,
     provision,
 )
+from govgraph.graph.password import ensure_password, read_password
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
-ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 
 JVM_FLAGS = [
     "-XX:+UseG1GC",
@@ -115,6 +115,11 @@ def render_conf(settings: Settings, paths: ServerPaths, port: int) -> str:
         "db.transaction.timeout": settings.tx_timeout,
         "db.memory.transaction.max": settings.tx_memory_max,
         "db.logs.query.enabled": "OFF",
+        # Keep-alive probes let the driver drop, in about 10 s rather than 120 s, a connection
+        # whose server thread never answers (a reply that overflowed the server's stack).
+        "server.bolt.connection_keep_alive": "5s",
+        "server.bolt.connection_keep_alive_probes": "2",
+        "server.bolt.connection_keep_alive_streaming_scheduling_interval": "5s",
     }
     return "".join(f"{k}={v}\n" for k, v in lines.items())
 
@@ -147,44 +152,6 @@ def running_pid(settings: Settings) -> tuple[int, int] | None:
     if isinstance(pid, int) and isinstance(port, int) and _pid_alive(pid, paths):
         return pid, port
     return None
-
-
-def read_password(paths: ServerPaths) -> str:
-    """The generated password of the local server (never printed by govgraph itself)."""
-    try:
-        return paths.password_file.read_text().strip()
-    except OSError as exc:
-        raise ServerError(
-            f"No password file at {paths.password_file}.",
-            fix="run `govgraph db start` (it creates one), or `govgraph db reset`.",
-        ) from exc
-
-
-def _ensure_password(settings: Settings, paths: ServerPaths, java: str) -> None:
-    """Generate and set the initial password before the very first start."""
-    if (paths.data / "dbms" / "auth.ini").exists() and paths.password_file.exists():
-        return
-    password = secrets.token_urlsafe(24)
-    paths.instance.mkdir(parents=True, exist_ok=True)
-    fd = os.open(paths.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(password + "\n")
-    os.chmod(paths.password_file, 0o600)
-    env = {**os.environ, "NEO4J_HOME": str(paths.instance), "NEO4J_CONF": str(paths.conf)}
-    result = subprocess.run(
-        [java, "-cp", f"{paths.lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", password],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        paths.password_file.unlink(missing_ok=True)
-        raise ServerError(
-            "Could not set the initial Neo4j password: "
-            + (result.stderr or result.stdout).strip()[-800:],
-            fix="run `govgraph db reset` and start again.",
-        )
 
 
 def log_tail(paths: ServerPaths, lines: int = 20) -> str:
@@ -329,7 +296,7 @@ def start(settings: Settings) -> ServerInfo:
     port = choose_port(settings)
     _make_dirs(paths)
     _write_conf(settings, paths, port)
-    _ensure_password(settings, paths, java)
+    ensure_password(paths, java)
     started = time.monotonic()
     proc = _launch(settings, paths, java)
     _record_pid(paths, proc.pid, port)
@@ -361,6 +328,34 @@ def _reap(pid: int) -> None:
     """Collect the exit status when this process started the server (no zombie)."""
     with contextlib.suppress(ChildProcessError):  # not our child: nothing to collect
         os.waitpid(pid, os.WNOHANG)
+
+
+def prepare_offline(settings: Settings) -> tuple[str, ServerPaths]:
+    """(java, paths) for neo4j-admin on this instance: provisioned, folders and conf in place."""
+    _refuse_external(settings)
+    java = _checked_java(settings)
+    provision(settings)
+    paths = ServerPaths.of(settings)
+    _make_dirs(paths)
+    if not (paths.conf / "neo4j.conf").exists():
+        _write_conf(settings, paths, settings.bolt_port)  # start() rewrites it with its port
+    return java, paths
+
+
+@contextlib.contextmanager
+def stopped(settings: Settings) -> Iterator[bool]:
+    """Stop the local server for the block, if it runs, then start it again on the same port."""
+    live = running_pid(settings)
+    if live:
+        stop(settings)
+    try:
+        yield live is not None
+    finally:
+        if live:
+            try:
+                start(settings.model_copy(update={"bolt_port": live[1]}))
+            except PortBusyError:  # someone took the port meanwhile: any free or the set one
+                start(settings)
 
 
 def stop(settings: Settings) -> int | None:

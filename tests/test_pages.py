@@ -302,12 +302,20 @@ def test_bad_parameters_give_a_422_page(
     assert f'<code class="param">{param}</code>' in response.text
 
 
+def console_token(client: TestClient) -> str:
+    """The CSRF token of the console's form (the client keeps the cookie it signs)."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/cypher").text)
+    assert match, "the console form has no token"
+    return match.group(1)
+
+
 def test_cypher_console_reads(client: TestClient, curated: Database) -> None:
     response = client.post(
         "/cypher",
         data={
             "query": "MATCH (a:Actor {id: $id})-[r]->(p:Program) RETURN a.name AS name, a, r, p",
             "params": json.dumps({"id": "org:meta"}),
+            "csrf_token": console_token(client),
         },
     )
     assert response.status_code == 200
@@ -315,11 +323,19 @@ def test_cypher_console_reads(client: TestClient, curated: Database) -> None:
     assert 'id="cypher-result"' in html and "Meta" in html
     ids = {n["id"] for n in graph_spec(html)["nodes"]}
     assert {"org:meta", REVIEW} <= ids
-    assert "curl -s -X POST" in html and "/api/cypher" in html
+    assert "curl -s -X POST" in html and "http://testserver/api/cypher" in html
+    assert 'href="/cypher?query=MATCH' in html  # the permalink opens the form, filled in
 
 
 def test_cypher_console_refuses_writes(client: TestClient, curated: Database) -> None:
-    response = client.post("/cypher", data={"query": "CREATE (n:Hack) RETURN n", "params": ""})
+    response = client.post(
+        "/cypher",
+        data={
+            "query": "CREATE (n:Hack) RETURN n",
+            "params": "",
+            "csrf_token": console_token(client),
+        },
+    )
     assert response.status_code == 400
     assert 'id="cypher-error"' in response.text
     assert "is not allowed" in response.text
@@ -327,6 +343,9 @@ def test_cypher_console_refuses_writes(client: TestClient, curated: Database) ->
 
 
 def test_cypher_console_bad_params(client: TestClient, curated: Database) -> None:
-    response = client.post("/cypher", data={"query": "RETURN $x AS x", "params": "{nope"})
+    response = client.post(
+        "/cypher",
+        data={"query": "RETURN $x AS x", "params": "{nope", "csrf_token": console_token(client)},
+    )
     assert response.status_code == 422
     assert '<code class="param">params</code>' in response.text

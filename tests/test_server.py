@@ -9,6 +9,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from govgraph.core.errors import (
     ServerError,
 )
 from govgraph.core.settings import Settings
-from govgraph.graph import install, server
+from govgraph.graph import install, password, server
 from govgraph.graph.db import Database, connection_info
 
 pytestmark = pytest.mark.skipif(
@@ -94,6 +95,65 @@ def own_server_pattern(settings: Settings) -> str:
     conf = str(install.ServerPaths.of(settings).conf)
     assert Path(conf).is_absolute()
     return "--config-dir=" + re.sub(r"([][.*+?{}()|^$\\])", r"\\\1", conf) + "( |$)"
+
+
+def test_generated_passwords_never_start_with_an_option_character() -> None:
+    made = [password.new_password() for _ in range(5000)]
+    assert not [p for p in made if p.startswith("-")]
+    assert all(password.SAFE.fullmatch(p) for p in made)
+    assert len(set(made)) == len(made)
+
+
+def test_set_initial_password_command_line_names_only_a_file(tmp_path: Path) -> None:
+    paths = install.ServerPaths(tmp_path / "install", tmp_path / "instance")
+    argfile = tmp_path / "instance" / ".initial-password-x"
+    argv = install.admin_argv("java", paths, password.initial_password_args(argfile))
+    assert argv[-3:] == ["dbms", "set-initial-password", f"@{argfile}"]
+
+
+class CommandLines(threading.Thread):
+    """Records the command lines of processes whose arguments contain every given word."""
+
+    def __init__(self, *words: str) -> None:
+        super().__init__(daemon=True)
+        self.words, self.seen, self.done = words, set[str](), threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            for proc in Path("/proc").iterdir():
+                try:
+                    line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except (OSError, UnicodeDecodeError):
+                    continue
+                if all(w in line for w in self.words):
+                    self.seen.add(line)
+            self.done.wait(0.02)  # neo4j-admin runs for seconds
+
+
+def test_fresh_start_sets_a_dash_password_without_showing_it(lifecycle: Settings) -> None:
+    server.stop(lifecycle)
+    server.reset(lifecycle)
+    paths = install.ServerPaths.of(lifecycle)
+    paths.instance.mkdir(parents=True, exist_ok=True)
+    dashed = "-" + password.new_password()  # the 1-in-64 case that used to break the start
+    paths.password_file.write_text(dashed + "\n")
+    paths.password_file.chmod(0o600)
+    watcher = CommandLines("set-initial-password", str(paths.instance))
+    watcher.start()
+    try:
+        done = cli("db", "start", env=LC_ENV)
+    finally:
+        watcher.done.set()
+        watcher.join()
+    assert done.returncode == 0, done.stderr
+    assert watcher.seen, "the set-initial-password run was not observed"
+    assert not [line for line in watcher.seen if dashed in line]
+    assert all(" @" + str(paths.instance) in line for line in watcher.seen)
+    assert dashed not in done.stdout + done.stderr
+    assert not list(paths.instance.glob(".initial-password-*"))  # the argument file is gone
+    assert server.read_password(paths) == dashed
+    with Database.connect(lifecycle) as db:
+        assert db.rows("RETURN 1 AS one")[0]["one"] == 1
 
 
 def test_password_file_is_private_and_never_printed(lifecycle: Settings) -> None:

@@ -1,4 +1,4 @@
-"""The read-only Cypher console page (GET and POST /cypher), beside POST /api/cypher."""
+"""The read-only Cypher console: GET /cypher shows the form; a POST with its token runs it."""
 
 from __future__ import annotations
 
@@ -7,18 +7,20 @@ import shlex
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from govgraph.api import graph_results
-from govgraph.api.deps import DbDep, SettingsDep
-from govgraph.api.web import PageRoute, arg, render, with_query
+from govgraph.api.csrf import FormRefused, set_cookie
+from govgraph.api.deps import SettingsDep, bulkhead_for, db_for
+from govgraph.api.web import PageRoute, arg, render, server_origin, with_query
 from govgraph.core.cypher import text
-from govgraph.core.errors import BadParameter, GovGraphError
+from govgraph.core.errors import BadParameter, GovGraphError, QueryRejected
 from govgraph.core.settings import Settings
-from govgraph.graph.db import Database
-from govgraph.graph.readonly import run_readonly
+from govgraph.graph.readonly import run_readonly_async
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+MAX_PARAMS_TEXT = 64 * 1024
 
 
 def parse_params(params_text: str) -> dict[str, Any]:
@@ -29,89 +31,131 @@ def parse_params(params_text: str) -> dict[str, Any]:
         raise BadParameter(
             "params", f"is not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise BadParameter("params", "is nested too deeply; flatten it") from None
     if not isinstance(params, dict):
         raise BadParameter("params", 'must be a JSON object such as {"id": "org:meta"}')
     return params
 
 
-def run_console(db: Database, settings: Settings, query: str, params_text: str) -> dict[str, Any]:
-    """Run the query read-only; its result and graph, or the error it met."""
+async def run_console(
+    request: Request, settings: Settings, query: str, params_text: str
+) -> dict[str, Any]:
+    """Run the query read-only, in the bulkhead POST /api/cypher uses; result and graph, or
+    the error it met. No worker thread waits on Neo4j meanwhile."""
+    app = request.app
     out: dict[str, Any] = {}
     try:
-        out["result"] = result = run_readonly(
-            db,
+        out["result"] = result = await run_readonly_async(
+            lambda: db_for(app),
             query,
             parse_params(params_text),
             timeout=settings.cypher_timeout,
             row_cap=settings.cypher_row_cap,
             max_chars=settings.cypher_max_chars,
+            bulkhead=bulkhead_for(app),
         )
-        view = graph_results.cypher_graph(db, result.rows, settings.graph_node_cap)
+        view = await run_in_threadpool(
+            lambda: graph_results.cypher_graph(db_for(app), result.rows, settings.graph_node_cap)
+        )
         out["view"] = out["graph_view"] = view
     except GovGraphError as exc:
-        out["error"] = {
-            "status": exc.http_status,
-            "message": exc.message,
-            "fix": exc.fix,
-            "param": getattr(exc, "param", None),
-            "code": getattr(exc, "neo4j_code", None),
-        }
+        out["error"] = error_dict(exc)
+    except RecursionError:  # a value nested deeper than Python walks: refuse it, never a 500
+        too_deep = QueryRejected(
+            "The result is nested too deeply to show.",
+            fix="return fewer levels of nested lists or maps.",
+        )
+        out["error"] = error_dict(too_deep)
     return out
 
 
+def error_dict(exc: GovGraphError) -> dict[str, Any]:
+    """A govgraph error as the console's error block shows it."""
+    return {
+        "status": exc.http_status,
+        "message": exc.message,
+        "fix": exc.fix,
+        "param": getattr(exc, "param", None),
+        "code": getattr(exc, "neo4j_code", None),
+    }
+
+
 def curl_for(request: Request, query: str, params_text: str) -> str:
-    """The same query as a curl call to POST /api/cypher."""
-    body = {"query": query, "params": _loads_or_text(params_text)}
+    """The same query as a curl call to POST /api/cypher (on this server's own address)."""
+    try:
+        body = json.dumps({"query": query, "params": _loads_or_text(params_text)})
+    except RecursionError:
+        body = json.dumps({"query": query, "params": params_text})
     return (
         "curl -s -X POST -H 'Content-Type: application/json' "
-        f"--data {shlex.quote(json.dumps(body))} {request.base_url}api/cypher"
+        f"--data {shlex.quote(body)} {server_origin(request)}/api/cypher"
     )
-
-
-def cypher_console(
-    request: Request, db: Database, settings: Settings, query: str | None, params_text: str
-) -> Response:
-    """The console page: the example query, or the given query with its result or error."""
-    context: dict[str, Any] = {
-        "query": query if query is not None else text("console-example"),
-        "params_text": params_text,
-        "result": None,
-        "error": None,
-        "view": None,
-        "graph_view": None,
-        "api_url": "/api/cypher",
-    }
-    if query is not None:
-        context.update(run_console(db, settings, query, params_text))
-        context["curl"] = curl_for(request, query, params_text)
-        context["permalink"] = with_query("/cypher", {"query": query, "params": params_text})
-    status = context["error"]["status"] if context["error"] else 200
-    return render(request, "cypher.html", status=status, **context)
 
 
 def _loads_or_text(params_text: str) -> Any:
     """The parameters as JSON when they parse, else as the text given."""
     try:
         return json.loads(params_text) if params_text.strip() else {}
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return params_text
 
 
+def console_page(
+    request: Request, query: str | None, params_text: str, outcome: dict[str, Any] | None = None
+) -> Response:
+    """The console page: the form (prefilled, with a fresh token) and what a run gave, if any."""
+    token, new_cookie = request.app.state.csrf.issue(request)
+    context: dict[str, Any] = {
+        "query": query if query is not None else text("console-example"),
+        "params_text": params_text,
+        "csrf_token": token,
+        "pending": query is not None and outcome is None,
+        "result": None,
+        "error": None,
+        "view": None,
+        "graph_view": None,
+        "api_url": "/docs#/cypher",
+        "api_label": "POST /api/cypher (API docs)",
+        **(outcome or {}),
+    }
+    if query is not None:
+        context["curl"] = curl_for(request, query, params_text)
+        context["permalink"] = with_query("/cypher", {"query": query, "params": params_text})
+    status = context["error"]["status"] if context["error"] else 200
+    response = render(request, "cypher.html", status=status, **context)
+    if new_cookie:
+        set_cookie(response, new_cookie, secure=request.url.scheme == "https")
+    return response
+
+
 @router.get("/cypher", response_class=HTMLResponse)
-def cypher_get(request: Request, db: DbDep, settings: SettingsDep) -> Response:
-    """The read-only Cypher console (runs ?query= when given, so results can be linked)."""
+def cypher_get(request: Request, settings: SettingsDep) -> Response:
+    """The console's form, prefilled from ?query= and ?params= (links work); it runs nothing."""
     query = arg(request, "query", settings.cypher_max_chars)
-    params_text = arg(request, "params", 64 * 1024) or ""
-    return cypher_console(request, db, settings, query, params_text)
+    params_text = arg(request, "params", MAX_PARAMS_TEXT) or ""
+    return console_page(request, query, params_text)
 
 
 @router.post("/cypher", response_class=HTMLResponse)
-def cypher_post(
+async def cypher_post(
     request: Request,
-    db: DbDep,
     settings: SettingsDep,
     query: str = Form(""),
     params: str = Form(""),
+    csrf_token: str = Form(""),
 ) -> Response:
-    """Run the console's query: same checks, time limit and row cap as POST /api/cypher."""
-    return cypher_console(request, db, settings, query, params)
+    """Run the console's query (same checks, limits and bulkhead as POST /api/cypher).
+
+    Only with a valid token from the form GET /cypher served this browser: anything else is
+    a 403 page, with nothing run. Pages render in a worker thread, off the event loop.
+    """
+    try:
+        request.app.state.csrf.check(request, csrf_token)
+    except FormRefused as exc:
+        refused = {"error": error_dict(exc)}
+        return await run_in_threadpool(console_page, request, query, params, refused)
+    if len(params) > MAX_PARAMS_TEXT:
+        raise BadParameter("params", f"is longer than {MAX_PARAMS_TEXT} characters")
+    outcome = await run_console(request, settings, query, params)
+    return await run_in_threadpool(console_page, request, query, params, outcome)

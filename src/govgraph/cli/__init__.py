@@ -28,6 +28,8 @@ db_app.command("status")(db.status_cmd)
 db_app.command("env")(db.env_cmd)
 db_app.command("reset")(db.reset_cmd)
 db_app.command("provision")(db.provision_cmd)
+db_app.command("backup")(db.backup_cmd)
+db_app.command("restore")(db.restore_cmd)
 
 app.command("validate")(data.validate_cmd)
 app.command("ingest")(data.ingest_cmd)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
 from govgraph.cli.output import out, reports_errors
 from govgraph.core.settings import Settings, get_settings
-from govgraph.graph import install, server
+from govgraph.graph import backup, install, server
 from govgraph.graph.db import connection_info
 
 
@@ -104,3 +105,37 @@ def provision_cmd() -> None:
         + (f"provisioned in {secs:.1f} s" if secs else "already provisioned")
         + f" at {paths.lib}"
     )
+
+
+STOPPED_FOR = (
+    "Neo4j was stopped for the {what} (Community edition {verb} only a stopped database) "
+    "and started again"
+)
+
+
+@reports_errors
+def backup_cmd(
+    path: Path = typer.Argument(
+        ..., help="Dump file to write; an existing folder gets <database>.dump inside."
+    ),
+    yes: bool = typer.Option(False, "--yes", help="Replace an existing dump file."),
+) -> None:
+    """Dump the local server's database to a file with neo4j-admin (stops and restarts it)."""
+    with out.status("Dumping the database…"):
+        report = backup.backup(get_settings(), path, overwrite=yes)
+    out.print(f"Backed up to {report.path} ({report.size / 1e6:.1f} MB) in {report.seconds:.1f} s")
+    if report.restarted:
+        out.print(STOPPED_FOR.format(what="dump", verb="dumps"))
+
+
+@reports_errors
+def restore_cmd(
+    path: Path = typer.Argument(..., help="Dump file, or a folder holding one .dump file."),
+    yes: bool = typer.Option(False, "--yes", help="Replace the data the instance holds."),
+) -> None:
+    """Replace the local server's database with a dump from `db backup` (stops and restarts it)."""
+    with out.status("Loading the dump…"):
+        report = backup.restore(get_settings(), path, overwrite=yes)
+    out.print(f"Restored {report.path} in {report.seconds:.1f} s")
+    if report.restarted:
+        out.print(STOPPED_FOR.format(what="load", verb="loads"))

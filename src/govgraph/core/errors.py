@@ -89,3 +89,29 @@ class Unauthorized(GovGraphError):
     """A write was attempted without a valid API key."""
 
     http_status = 401
+
+
+class BackupFailed(ServerError):
+    """A backup or restore of the local server was refused or could not be made."""
+
+
+class Overloaded(Unavailable):
+    """Every slot for user Cypher is taken; the client should retry shortly."""
+
+
+class DatabaseUnavailable(Unavailable):
+    """Neo4j is down, restarting or unreachable, said without internal addresses."""
+
+    MESSAGE = "Neo4j is busy/unavailable, retry shortly."
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(self.MESSAGE, fix="retry in a few seconds.")
+        self.detail = detail  # for the server's log, never for an HTTP client
+
+
+class ResultTooLarge(QueryRejected):
+    """One row of a user query's answer is bigger than the whole response budget."""
+
+
+class ResultTooDeep(QueryRejected):
+    """A value of an answer nests lists and maps deeper than govgraph converts."""

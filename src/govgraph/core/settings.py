@@ -45,8 +45,21 @@ class Settings(BaseSettings):
     cypher_timeout: float = Field(default=5.0, alias="GOVGRAPH_CYPHER_TIMEOUT", gt=0, le=300)
     cypher_row_cap: int = Field(default=1000, alias="GOVGRAPH_CYPHER_ROW_CAP", ge=1, le=100_000)
     cypher_max_chars: int = Field(default=20_000, alias="GOVGRAPH_CYPHER_MAX_CHARS", ge=100)
+    cypher_concurrency: int = Field(default=4, alias="GOVGRAPH_CYPHER_CONCURRENCY", ge=1, le=64)
+    cypher_max_bytes: int = Field(
+        default=8 * 2**20, alias="GOVGRAPH_CYPHER_MAX_BYTES", ge=64 * 2**10, le=2**30
+    )
     cache_seconds: float = Field(default=1.0, alias="GOVGRAPH_CACHE_SECONDS", ge=0, le=3600)
+    cache_max_bytes: int = Field(default=64 * 2**20, alias="GOVGRAPH_CACHE_MAX_BYTES", ge=0)
+    bolt_timeout: float = Field(default=3.0, alias="GOVGRAPH_BOLT_TIMEOUT", gt=0, le=120)
     graph_node_cap: int = Field(default=300, alias="GOVGRAPH_GRAPH_NODE_CAP", ge=10, le=5000)
+
+    # Web hardening: which Host names the app answers to, and the console's CSRF tokens.
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="GOVGRAPH_ALLOWED_HOSTS"
+    )
+    secret_key: SecretStr | None = Field(default=None, alias="GOVGRAPH_SECRET_KEY")
+    csrf_seconds: int = Field(default=7200, alias="GOVGRAPH_CSRF_SECONDS", ge=60, le=604_800)
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="GOVGRAPH_DATA_DIR")
     batch_size: int = Field(default=5000, alias="GOVGRAPH_BATCH_SIZE", ge=1, le=50_000)
@@ -56,6 +69,13 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [v.strip().lower() for v in value.split(",") if v.strip()]
         return value
 
     @property
