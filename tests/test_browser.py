@@ -8,16 +8,13 @@ violation the browser reports. Screenshots of each view land in test-artefacts/ 
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-import uvicorn
+from live_server import served
 
 from govgraph import PROJECT_ROOT
 from govgraph.api import graph_style
@@ -49,31 +46,11 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - the Makefile's `browser` t
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(settings: Settings) -> Iterator[str]:
     """The app on a free loopback port, served by uvicorn in a background thread."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-        )
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn-pages", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=15)
+    with served(create_app(settings), "uvicorn-pages") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,19 +7,17 @@ each test that starts one waits until the server has finished it before handing 
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from conftest import app_client
 from fastapi import FastAPI
+from live_server import served
 
 from govgraph import queries
 from govgraph.api.deps import bulkhead_for
@@ -42,32 +40,6 @@ HUGE_ROWS = f"UNWIND range(1, 100) AS i RETURN i, {MEGABYTE} AS blob"
 USER_WORK = (
     "SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.work = 'user-cypher' RETURN status"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    """The app on a free loopback port, served by uvicorn in a background thread."""
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-bulkheads", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 def wait_until_idle(app: FastAPI | Bulkhead, db: Database, limit: float = 180) -> float:
