@@ -18,7 +18,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from govgraph.core.errors import GovGraphError
 
 COOKIE = "govgraph_csrf"
-FIELD = "csrf_token"
 SALT = "govgraph.console-form"
 COOKIE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 RELOAD = "reload the console (GET /cypher) and press Run again; nothing was run."

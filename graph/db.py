@@ -30,6 +30,8 @@ from govgraph.core.errors import (
 from govgraph.core.settings import Settings
 from govgraph.graph import server
 from govgraph.graph.bulkhead import Bulkhead
+from govgraph.graph.install import ServerPaths
+from govgraph.graph.password import read_password
 
 T = TypeVar("T")
 log = logging.getLogger("govgraph.db")
@@ -89,11 +91,11 @@ def connection_info(settings: Settings) -> ConnectionInfo:
             "The local Neo4j server is not running.",
             fix="run `govgraph db start`, or set NEO4J_URI to use your own server.",
         )
-    paths = server.ServerPaths.of(settings)
+    paths = ServerPaths.of(settings)
     return ConnectionInfo(
         f"bolt://127.0.0.1:{live[1]}",
         "neo4j",
-        server.read_password(paths),
+        read_password(paths),
         settings.neo4j_database,
         local=True,
     )

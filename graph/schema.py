@@ -138,12 +138,6 @@ class Schema:
         """The label a reference property points at (Entity for 'Any')."""
         return ENTITY_LABEL if prop.to == "Any" else self.types[str(prop.to)].labels[0]
 
-    def relationship_types(self) -> set[str]:
-        rels = {
-            p.relationship for t in self.types.values() for p in t.props.values() if p.relationship
-        }
-        return rels | {s.type for s in self.shortcuts}
-
 
 def _record_type(path: Path) -> RecordType:
     raw = yaml.safe_load(path.read_text())

@@ -24,5 +24,5 @@ CALL (n) {
 }
 RETURN n.id AS id, n.name AS name, n.kind AS kind, n.aliases AS aliases,
        n.summary AS summary, n.title AS title, n.status AS status,
-       [l IN labels(n) WHERE l <> 'Entity'] AS labels,
+       [l IN labels(n) WHERE NOT l IN ['Entity', 'Record']] AS labels,
        relationships, recent_events, sources

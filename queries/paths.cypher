@@ -11,7 +11,7 @@ WHERE length(p) <= $max_length
   AND none(r IN relationships(p) WHERE type(r) IN ['SOURCED_FROM', 'CITES'])
 WITH p LIMIT 25
 RETURN length(p) AS length,
-       [x IN nodes(p) | {id: x.id, name: coalesce(x.name, x.summary), label: head([l IN labels(x) WHERE l <> 'Entity'])}] AS nodes,
+       [x IN nodes(p) | {id: x.id, name: coalesce(x.name, x.summary), label: head([l IN labels(x) WHERE NOT l IN ['Entity', 'Record']])}] AS nodes,
        [r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id,
                                  role: r.role, date: r.date, event_id: r.event_id}] AS relationships
 ORDER BY length

@@ -203,3 +203,18 @@ def test_user_cypher_answers_carry_their_caps(client: TestClient, curated: Datab
     assert body["data"] == [{"x": 1}, {"x": 2}, {"x": 3}] and body["count"] == 3
     assert body["truncated"] is False and body["note"] is None
     assert body["row_cap"] == 1000 and body["byte_cap"] == 8 * 2**20
+
+
+def test_the_common_labels_never_show_as_a_records_label(
+    client: TestClient, curated: Database
+) -> None:
+    hidden = {"Entity", "Record"}
+    detail = client.get("/api/entities/agency:caisi").json()
+    assert detail["labels"] and not hidden & set(detail["labels"])
+    listed = client.get("/api/entities", params={"q": "Meta"}).json()["data"]
+    assert listed and all(not hidden & set(e["labels"]) for e in listed)
+    paths = client.get(
+        "/api/queries/paths", params={"source": "org:meta", "target": "org:openai"}
+    ).json()["data"]
+    labels = {node["label"] for row in paths for node in row["nodes"]}
+    assert paths and labels and not hidden & labels, labels

@@ -151,7 +151,7 @@ def test_fresh_start_sets_a_dash_password_without_showing_it(lifecycle: Settings
     assert all(" @" + str(paths.instance) in line for line in watcher.seen)
     assert dashed not in done.stdout + done.stderr
     assert not list(paths.instance.glob(".initial-password-*"))  # the argument file is gone
-    assert server.read_password(paths) == dashed
+    assert password.read_password(paths) == dashed
     with Database.connect(lifecycle) as db:
         assert db.rows("RETURN 1 AS one")[0]["one"] == 1
 
@@ -161,9 +161,9 @@ def test_password_file_is_private_and_never_printed(lifecycle: Settings) -> None
     paths = install.ServerPaths.of(lifecycle)
     mode = stat.S_IMODE(paths.password_file.stat().st_mode)
     assert mode == 0o600
-    password = server.read_password(paths)
+    secret = password.read_password(paths)
     for args in (("db", "start"), ("db", "status"), ("db", "status", "--json")):
-        assert password not in cli(*args, env=LC_ENV).stdout
+        assert secret not in cli(*args, env=LC_ENV).stdout
 
 
 def test_env_lines_let_the_plain_driver_connect(lifecycle: Settings) -> None:
