@@ -19,6 +19,7 @@ from govgraph.api import errors
 from govgraph.api.cache import RevisionCache
 from govgraph.api.csrf import CsrfTokens
 from govgraph.api.deps import db_for
+from govgraph.api.routers import audit as audit_router
 from govgraph.api.routers import console, cypher, docs, entities, events, graphs, health, pages
 from govgraph.api.routers import queries as queries_router
 from govgraph.api.security import HardenedApp
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for module in (queries_router, entities, events, cypher, pages, console, graphs, docs, health):
         app.include_router(module.router)
+    app.include_router(audit_router.router)
     app.mount("/static", static_files(), name="static")
     return app
 

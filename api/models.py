@@ -50,9 +50,12 @@ class EntityDetailPublic(BaseModel):
     summary: str | None = None
     title: str | None = None
     status: str | None = None
+    reviewed: bool = True
     relationships: list[dict[str, Any]]
     recent_events: list[dict[str, Any]]
     sources: list[SourcePublic]
+    external_ids: list[dict[str, Any]] = []
+    disagreements: list[dict[str, Any]] = []
 
 
 class EventPublic(BaseModel):
@@ -66,6 +69,7 @@ class EventPublic(BaseModel):
     latest: str | None = None
     summary: str
     status: str
+    reviewed: bool = True
     participants: list[dict[str, Any]]
     concerns: list[dict[str, Any]]
     sources: list[SourcePublic]

@@ -13,7 +13,7 @@ from typing import Any
 
 from govgraph.graph.models import record_models
 from govgraph.graph.schema import load_schema
-from govgraph.ingest.validate import Dataset, Located, _cross_checks  # the checks load_dataset runs
+from govgraph.ingest.validate import Dataset, Located, cross_checks  # the checks load_dataset runs
 
 RECORDED = "2026-11-29"
 TODAY = date(2026, 11, 29)
@@ -198,7 +198,7 @@ def build(raw: dict[str, list[dict[str, Any]]]) -> Dataset:
             Located(name, models[name].model_validate(rec), "<synthetic>", i + 1)
             for i, rec in enumerate(records)
         ]
-    problems = _cross_checks(load_schema(), dataset, TODAY)
+    problems = cross_checks(load_schema(), dataset, TODAY)
     if problems:
         raise ValueError("synthetic data is invalid:\n" + "\n".join(problems[:10]))
     return dataset

@@ -31,6 +31,15 @@ PROPERTY_TYPES = {
 }
 ENTITY_LABEL = "Entity"  # actors and instruments share it, and one id space
 RECORD_LABEL = "Record"  # every record carries it, so a lookup by id is one indexed MATCH
+# Provenance nodes importers write beside the records (each keyed by a unique id):
+# an external id of a record, a source's claim about a record, a live import's cursor.
+PROVENANCE_LABELS = {
+    "ExternalId": "An id a public source gives a record (agora:1163, eo:14110, wikidata:Q42); "
+    "IDENTIFIES the record",
+    "Claim": "A value an imported source states for a record field (or a fact with no field); "
+    "ABOUT the record, CLAIMED_BY the source",
+    "ImportCursor": "Where a live import stopped, so the next run resumes there",
+}
 
 
 @dataclass(frozen=True)
@@ -256,14 +265,15 @@ def statement_name(stmt: str) -> str:
 def constraint_statements(schema: Schema) -> list[str]:
     """Constraints and indexes, all `IF NOT EXISTS`, derived from the schema."""
     stmts: list[str] = []
-    for label in (*(rt.labels[0] for rt in schema.types.values()), ENTITY_LABEL, RECORD_LABEL):
+    labels = (*(rt.labels[0] for rt in schema.types.values()), ENTITY_LABEL, RECORD_LABEL)
+    for label in (*labels, *PROVENANCE_LABELS):
         stmts.append(fill("constraint-unique-id", name=f"{label.lower()}_id", label=label))
     for rt in schema.types.values():
         label = rt.labels[0]
         for prop in rt.props.values():
             names = []
-            if prop.type in {"kind", "enum", "event_type"}:
-                names.append(prop.name)
+            if prop.type in {"kind", "enum", "event_type", "url"} or prop.name == "number":
+                names.append(prop.name)  # url and number: importers match records by them
             if prop.type == "fuzzy_date":
                 names += [f"{prop.name}_earliest", f"{prop.name}_latest"]
             for name in names:
@@ -275,6 +285,10 @@ def constraint_statements(schema: Schema) -> list[str]:
                         property=name,
                     )
                 )
+    # a merged record's former ids resolve to it (permanent links in articles keep working)
+    stmts.append(
+        fill("index-property", name="record_former_ids", label=RECORD_LABEL, property="former_ids")
+    )
     stmts.append(fill("index-fulltext-search", name="entity_search", label=ENTITY_LABEL))
     for rel in sorted(s.type for s in schema.shortcuts):
         stmts.append(fill("index-relationship-event", name=f"rel_{rel.lower()}_event", type=rel))

@@ -7,16 +7,16 @@ from typing import Any
 
 from govgraph.graph.dates import parse_day, parse_fuzzy
 from govgraph.graph.schema import Prop, RecordType, Schema, Shortcut
-from govgraph.ingest.validate import Dataset, Located
+from govgraph.ingest.validate import CURATED, Dataset, Located
 
 DERIVED_SUFFIXES = ("_precision", "_earliest", "_latest")
-INTERNAL_PROPS = {"content_hash", "search_text"}
+INTERNAL_PROPS = {"content_hash", "search_text", "origin", "reviewed", "reviewed_by", "reviewed_on"}
 
 
-def node_props(rt: RecordType, loc: Located) -> dict[str, Any]:
-    """Node properties: fields as written, plus date bounds and search text."""
+def node_props(rt: RecordType, loc: Located, origin: str = CURATED) -> dict[str, Any]:
+    """Node properties: fields as written, date bounds, search text, origin and review state."""
     data = loc.record.dump()
-    props: dict[str, Any] = {}
+    props: dict[str, Any] = {"origin": origin, "reviewed": origin == CURATED}
     for name, prop in rt.props.items():
         if prop.type == "roles" or name not in data:
             continue
@@ -97,6 +97,7 @@ def shortcut_rows(
                                 "date_earliest": fuzzy.earliest,
                                 "date_latest": fuzzy.latest,
                                 "sources": list(rec.sources),
+                                "reviewed": dataset.reviewed,
                             },
                         },
                     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from govgraph.graph.dates import parse_day, parse_fuzzy
 from govgraph.graph.models import Record, record_models
 from govgraph.graph.schema import Schema, load_schema
 
+CURATED = "curated"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_RECORDS = 500_000
 
@@ -33,6 +34,11 @@ class Located:
     def id(self) -> str:
         return str(self.record.id)  # type: ignore[attr-defined]
 
+    @property
+    def place(self) -> str:
+        """Where it came from, for messages: file:line: id (an import's place names its id)."""
+        return f"{self.file}:{self.line}: {self.id}" if self.line else self.file
+
 
 @dataclass
 class Dataset:
@@ -40,6 +46,13 @@ class Dataset:
 
     records: dict[str, list[Located]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # Who wrote it: "curated" (data/, reviewed by the people who wrote it) or "import:<source>"
+    # (unreviewed until a person confirms it). A prune removes only records of its own origin.
+    origin: str = CURATED
+
+    @property
+    def reviewed(self) -> bool:
+        return self.origin == CURATED
 
     def of(self, type_name: str) -> list[Located]:
         return self.records.get(type_name, [])
@@ -109,7 +122,7 @@ def _items(path: Path, text: str, problems: list[str]) -> list[tuple[str, int, A
     return out
 
 
-def _pydantic_problems(where: str, exc: ValidationError) -> list[str]:
+def pydantic_problems(where: str, exc: ValidationError) -> list[str]:
     out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "record"
@@ -159,7 +172,7 @@ def load_dataset(paths: Iterable[Path], *, today: date | None = None) -> Dataset
             try:
                 record = models[rt.name].model_validate(raw)
             except ValidationError as exc:
-                problems.extend(_pydantic_problems(where, exc))
+                problems.extend(pydantic_problems(where, exc))
                 continue
             located = Located(rt.name, record, str(path), line)
             if located.id in seen:
@@ -174,20 +187,27 @@ def load_dataset(paths: Iterable[Path], *, today: date | None = None) -> Dataset
                 raise ValidationFailed(
                     [f"{path}:{line}: more than {MAX_RECORDS} records. Fix: split the input."]
                 )
-    problems.extend(_cross_checks(schema, dataset, today or date.today()))
+    problems.extend(cross_checks(schema, dataset, today or date.today()))
     if problems:
         raise ValidationFailed(problems, what=f"{len(files)} file(s)")
     return dataset
 
 
-def _cross_checks(schema: Schema, dataset: Dataset, today: date) -> list[str]:
-    """Checks that need the whole input: prefixes, references, date sanity."""
+def cross_checks(
+    schema: Schema, dataset: Dataset, today: date, known: Mapping[str, str] | None = None
+) -> list[str]:
+    """Checks that need the whole input: prefixes, references, date sanity.
+
+    `known` maps ids already in the graph to their type, for inputs that add to it (imports).
+    """
     problems: list[str] = []
     by_type = {name: {r.id for r in dataset.of(name)} for name in schema.types}
+    for rid, type_name in (known or {}).items():
+        by_type.setdefault(type_name, set()).add(rid)
     entities = set().union(*(by_type[n] for n, t in schema.types.items() if t.entity))
     for name, rt in schema.types.items():
         for loc in dataset.of(name):
-            where = f"{loc.file}:{loc.line}: {loc.id}"
+            where = loc.place
             rec = loc.record
             prefix = loc.id.split(":", 1)[0]
             kind = getattr(rec, "kind", None)

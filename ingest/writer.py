@@ -22,7 +22,7 @@ from govgraph.graph.schema import (
     statement_name,
 )
 from govgraph.ingest.rows import node_props, ref_rows, shortcut_rows
-from govgraph.ingest.validate import Dataset
+from govgraph.ingest.validate import CURATED, Dataset, Located
 
 T = TypeVar("T")
 Progress = Callable[[int], None]
@@ -78,9 +78,16 @@ def ensure_schema(db: Database, schema: Schema | None = None) -> int:
     return len(missing)
 
 
-def existing_hashes(db: Database, rt: RecordType) -> dict[str, str | None]:
-    """id -> content_hash of every node of a record type already in the graph."""
-    return {row["id"]: row["h"] for row in db.rows(fill("content-hashes", label=rt.labels[0]))}
+def existing_hashes(db: Database, rt: RecordType) -> tuple[dict[str, str | None], dict[str, str]]:
+    """id -> content_hash, and id -> origin, of every node of a record type in the graph."""
+    rows = db.rows(fill("content-hashes", label=rt.labels[0]))
+    return {r["id"]: r["h"] for r in rows}, {r["id"]: r["origin"] or CURATED for r in rows}
+
+
+def record_hash(loc: Located, origin: str) -> str:
+    """The content hash of a record as its origin writes it (a change of origin is a change)."""
+    data = loc.record.dump()
+    return content_hash(data if origin == CURATED else {**data, "_origin": origin})
 
 
 @dataclass
@@ -113,12 +120,12 @@ def plan(db: Database, dataset: Dataset, schema: Schema) -> Plan:
     """Classify every record as created, updated or unchanged; list removed ids."""
     out = Plan(IngestReport(), {}, set(), {}, {})
     for name, rt in schema.types.items():
-        before = existing_hashes(db, rt)
+        before, origins = existing_hashes(db, rt)
         out.before.update(before)
         counts = TypeCounts()
         out.changed[name] = set()
         for loc in dataset.of(name):
-            h = out.hashes[loc.id] = content_hash(loc.record.dump())
+            h = out.hashes[loc.id] = record_hash(loc, dataset.origin)
             if loc.id not in before:
                 counts.created += 1
                 out.changed[name].add(loc.id)
@@ -129,7 +136,9 @@ def plan(db: Database, dataset: Dataset, schema: Schema) -> Plan:
             else:
                 counts.unchanged += 1
         ids = {loc.id for loc in dataset.of(name)}
-        counts.removed = sorted(set(before) - ids)
+        # Only records this origin wrote can be "removed": an ingest of data/ never prunes
+        # what an importer added, and an import never prunes the curated records.
+        counts.removed = sorted(i for i in set(before) - ids if origins[i] == dataset.origin)
         out.report.types[name] = counts
     return out
 
@@ -175,7 +184,7 @@ def _write_nodes(run: _Run) -> None:
             rows.append(
                 {
                     "id": loc.id,
-                    "props": node_props(rt, loc),
+                    "props": node_props(rt, loc, run.dataset.origin),
                     "labels": [lab for lab in labels if lab != rt.labels[0]],
                     "stale": [lab for lab in rt.all_kind_labels if lab not in labels],
                 }

@@ -25,7 +25,8 @@ ASCII_INT = re.compile(r"\A(?:0|[1-9][0-9]{0,8})\Z")
 ASCII_DAY = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Param types that take one of a fixed list of words.
 CHOICES = {"standing": ("holdout", "declined", "withdrew", "any")}
-PARAM_TYPES = ("id", "text", "date", "int", "kind", "event_type", *CHOICES)
+PARAM_TYPES = ("id", "text", "date", "int", "bool", "kind", "event_type", *CHOICES)
+TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 REQUIRED = "required"
 
 
@@ -71,6 +72,10 @@ class Param:
             if not 0 <= value <= MAX_INT_PARAM:
                 raise BadParameter(self.name, f"{value} is outside 0..{MAX_INT_PARAM}")
             return value
+        if self.type == "bool":
+            if text.lower() not in TRUE + FALSE:
+                raise BadParameter(self.name, f"'{text}' is not true or false")
+            return text.lower() in TRUE
         if self.type == "kind":
             kinds = load_schema().entity_kinds
             if text != "any" and text not in kinds:
@@ -130,6 +135,8 @@ def _default(type_: str, text: str) -> tuple[Any, bool]:
         return int(text), False
     if type_ == "date":
         return parse_day(text), False
+    if type_ == "bool":
+        return text.lower() in TRUE, False
     return text, False
 
 
@@ -191,8 +198,15 @@ def run(
     timeout: float | None = None,
 ) -> tuple[CannedQuery, dict[str, Any], list[dict[str, Any]]]:
     """Bind and run a named query in a read transaction; rows come back JSON-ready."""
+    from govgraph.graph.lookup import resolve_id
+
     query = get(name)
     params = query.bind(raw)
+    # Ids resolve first: a merged record's former id answers as the kept record, and an
+    # unknown id is NotFound with suggestions rather than zero rows.
+    for p in query.params:
+        if p.type == "id" and params[p.name] is not None:
+            params[p.name] = resolve_id(db, params[p.name], param=p.name)
     rows = db.rows(query.cypher, params, timeout=timeout)
     return query, params, [to_json(r) for r in rows]
 

@@ -4,11 +4,13 @@
 // param: kind kind lab
 // param: as_of date null
 // param: standing standing holdout
+// param: reviewed_only bool false
 // example: target=program:caisi-frontier-review kind=lab
 MATCH (target:Record {id: $target})
       <-[r:PRESSED_TO_JOIN|NEGOTIATING|DECLINED|WITHDREW_FROM]-(a:Actor)
 WHERE target:Entity
   AND ($kind = 'any' OR a.kind = $kind)
+  AND (NOT $reviewed_only OR coalesce(r.reviewed, true))
   AND ($as_of IS NULL OR r.date_earliest IS NULL OR r.date_earliest <= $as_of)
 // the latest stated position: undated ones last; on a tie, the actor's own words beat being pressed
 WITH target, a, r, coalesce(r.date_latest, r.date_earliest) AS day
@@ -18,11 +20,13 @@ WITH target, a, collect(r)[0] AS latest
 WHERE NOT EXISTS {
   MATCH (a)-[p:PARTY_TO]->(target)
   WHERE ($as_of IS NULL OR p.date_earliest IS NULL OR p.date_earliest <= $as_of)
+    AND (NOT $reviewed_only OR coalesce(p.reviewed, true))
     AND NOT EXISTS {
       MATCH (a)-[w:WITHDREW_FROM]->(target)
       WHERE w.date_latest IS NOT NULL
         AND w.date_latest >= coalesce(p.date_earliest, w.date_latest)
         AND ($as_of IS NULL OR w.date_latest <= $as_of)
+        AND (NOT $reviewed_only OR coalesce(w.reviewed, true))
     }
 }
 WITH target, a, latest,
@@ -38,6 +42,6 @@ WITH target, a, standing, e, s ORDER BY s.id
 RETURN a.id AS actor_id, a.name AS actor, a.kind AS kind, target.id AS target_id,
        target.name AS target, standing, e.type AS latest_position,
        e.summary AS position_summary, e.date AS date, e.date_precision AS date_precision,
-       e.status AS status, e.id AS event_id,
+       e.status AS status, e.id AS event_id, coalesce(e.reviewed, true) AS reviewed,
        collect(s {.id, .publisher, .title, .url, .published}) AS sources
 ORDER BY actor, actor_id

@@ -4,10 +4,12 @@
 // param: actor id null
 // param: date_from date null
 // param: date_to date null
+// param: reviewed_only bool false
 // example: actor=org:anthropic
 MATCH (e:Event)
 WHERE e.type IN ['ordered', 'suspended_access', 'restricted_access', 'restored_access']
   AND ($type IS NULL OR e.type = $type)
+  AND (NOT $reviewed_only OR coalesce(e.reviewed, true))
   AND ($actor IS NULL OR EXISTS { MATCH (:Actor {id: $actor})-[:PARTICIPATED_IN]->(e) })
   AND ($date_from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $date_from)
   AND ($date_to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $date_to)
@@ -37,7 +39,7 @@ CALL (e) {
                   published: s.published}) AS sources
 }
 RETURN e.id AS event_id, e.type AS type, e.date AS date, e.date_precision AS date_precision,
-       e.summary AS summary, e.status AS status,
+       e.summary AS summary, e.status AS status, coalesce(e.reviewed, true) AS reviewed,
        [x IN ordered_by WHERE x.id IS NOT NULL] AS ordered_by,
        [x IN subjects WHERE x.id IS NOT NULL] AS subjects,
        [x IN models WHERE x.id IS NOT NULL] AS models,

@@ -3,22 +3,27 @@
 // param: kind kind any
 // param: issuer id null
 // param: id id null
+// param: reviewed_only bool false
 // example: kind=executive_order
 MATCH (i:Instrument)
 WHERE ($kind = 'any' OR i.kind = $kind)
   AND ($id IS NULL OR i.id = $id)
+  AND (NOT $reviewed_only OR coalesce(i.reviewed, true))
   AND ($issuer IS NULL OR EXISTS { MATCH (:Actor {id: $issuer})-[:ISSUED]->(i) })
 CALL (i) {
   OPTIONAL MATCH (a:Actor)-[r:ISSUED]->(i)
+  WHERE (NOT $reviewed_only OR coalesce(r.reviewed, true))
   WITH a, r ORDER BY r.date_earliest
   RETURN collect({id: a.id, name: a.name, date: r.date, event_id: r.event_id}) AS issued_by
 }
 CALL (i) {
-  OPTIONAL MATCH (i)-[r:ESTABLISHED|REVOKED|SUPERSEDED]->(x:Entity)
+  OPTIONAL MATCH (i)-[r:ESTABLISHED|REVOKED|SUPERSEDED|AMENDED]->(x:Entity)
+  WHERE (NOT $reviewed_only OR coalesce(r.reviewed, true))
   RETURN collect({relation: type(r), id: x.id, name: x.name, date: r.date}) AS acts_on
 }
 CALL (i) {
-  OPTIONAL MATCH (x:Entity)-[r:ESTABLISHED|REVOKED|SUPERSEDED]->(i)
+  OPTIONAL MATCH (x:Entity)-[r:ESTABLISHED|REVOKED|SUPERSEDED|AMENDED]->(i)
+  WHERE (NOT $reviewed_only OR coalesce(r.reviewed, true))
   RETURN collect({relation: type(r), id: x.id, name: x.name, date: r.date}) AS acted_on_by
 }
 CALL (i) {
@@ -32,7 +37,7 @@ CALL (i) {
                   published: s.published}) AS sources
 }
 RETURN i.id AS id, i.name AS name, i.kind AS kind, i.number AS number, i.status AS status,
-       i.summary AS summary, i.terms AS terms,
+       i.summary AS summary, i.terms AS terms, coalesce(i.reviewed, true) AS reviewed,
        [x IN issued_by WHERE x.id IS NOT NULL] AS issued_by,
        [x IN acts_on WHERE x.id IS NOT NULL] AS acts_on,
        [x IN acted_on_by WHERE x.id IS NOT NULL] AS acted_on_by,

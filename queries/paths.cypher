@@ -3,12 +3,14 @@
 // param: source id required
 // param: target id required
 // param: max_length int 4
+// param: reviewed_only bool false
 // example: source=org:meta target=org:openai
 MATCH (a {id: $source}), (b {id: $target})
 WHERE (a:Entity OR a:Event) AND (b:Entity OR b:Event) AND a <> b
 MATCH p = allShortestPaths((a)-[*..6]-(b))
 WHERE length(p) <= $max_length
   AND none(r IN relationships(p) WHERE type(r) IN ['SOURCED_FROM', 'CITES'])
+  AND (NOT $reviewed_only OR all(y IN nodes(p) + relationships(p) WHERE coalesce(y.reviewed, true)))
 WITH p LIMIT 25
 RETURN length(p) AS length,
        [x IN nodes(p) | {id: x.id, name: coalesce(x.name, x.summary), label: head([l IN labels(x) WHERE NOT l IN ['Entity', 'Record']])}] AS nodes,

@@ -7,9 +7,11 @@
 // param: date_to date null
 // param: limit int 200
 // param: offset int 0
+// param: reviewed_only bool false
 // example: actor=org:anthropic date_from=2024-01-01
 MATCH (e:Event)
 WHERE ($type IS NULL OR e.type = $type)
+  AND (NOT $reviewed_only OR coalesce(e.reviewed, true))
   AND ($date_from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $date_from)
   AND ($date_to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $date_to)
   AND ($actor IS NULL
@@ -35,5 +37,5 @@ CALL (e) {
 }
 RETURN e.id AS event_id, e.type AS type, e.date AS date, e.date_precision AS date_precision,
        e.date_earliest AS earliest, e.date_latest AS latest, e.summary AS summary,
-       e.status AS status, [x IN participants WHERE x.id IS NOT NULL] AS participants,
+       e.status AS status, coalesce(e.reviewed, true) AS reviewed, [x IN participants WHERE x.id IS NOT NULL] AS participants,
        [x IN concerns WHERE x.id IS NOT NULL] AS concerns, sources

@@ -42,7 +42,7 @@ def test_list_queries(client: TestClient) -> None:
     body = client.get("/api/queries").json()
     assert body["count"] == len(body["data"]) >= 10
     parties = next(q for q in body["data"] if q["name"] == "parties-to")
-    assert {p["name"] for p in parties["params"]} == {"target", "as_of"}
+    assert {p["name"] for p in parties["params"]} == {"target", "as_of", "reviewed_only"}
     assert parties["api_url"] == "/api/queries/parties-to"
 
 

@@ -107,7 +107,8 @@ def test_export_keeps_role_order_and_drops_internal_properties(
         r for r in result.records["Source"] if r["id"] == "src:article-2026-caisi-meta-holdout"
     )
     assert source["retrieved"] == "2026-11-29"
-    assert source["published"] == "2026-06/2026-11-29"
+    # a range whose start the stored copy fixed and whose end is the day it was read
+    assert source["published"] == "2026-06-23/2026-11-29"
     raw = yaml.safe_load((tmp_path / "sources.yaml").read_text())
     assert all(isinstance(r["recorded_at"], str) for r in raw["sources"])  # quoted in YAML
 
@@ -133,7 +134,7 @@ def test_csv_export_round_trips_exactly(ingested: tuple[Database, Dataset], tmp_
     assert back == dumps(dataset)
     header = next(csv.reader(io.StringIO((tmp_path / "events.csv").read_text())))
     assert ",".join(header) == (
-        "id,type,date,summary,status,participants,concerns,sources,note,recorded_at"
+        "id,type,date,summary,status,participants,concerns,sources,note,former_ids,recorded_at"
     )
 
 

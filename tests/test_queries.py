@@ -59,7 +59,10 @@ def test_bad_header_is_reported_with_file_and_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(queries.registry()))
 def test_every_query_runs_its_example(curated: Database, name: str) -> None:
     q, params, rows = queries.run(curated, name, queries.get(name).example)
-    assert rows, f"{name} example returned no rows"
+    if name == "disagreements":  # only imports make claims (tests/test_import_*.py show rows)
+        assert rows == []
+    else:
+        assert rows, f"{name} example returned no rows"
     assert set(params) == {p.name for p in q.params}
 
 
@@ -113,8 +116,9 @@ def test_instruments_june_order_signer_and_program(curated: Database) -> None:
     )
     assert len(rows) == 1
     order = rows[0]
-    assert [i["id"] for i in order["issued_by"]] == ["person:donald-trump"]
-    assert order["issued_by"][0]["date"] == "2026-06"
+    # the article's signing (June) and the White House's issue of it (2 June)
+    issued = {(i["id"], i["date"]) for i in order["issued_by"]}
+    assert issued == {("person:donald-trump", "2026-06"), ("office:white-house", "2026-06-02")}
     assert {"relation": "ESTABLISHED", "id": CAISI_REVIEW} in [
         {"relation": a["relation"], "id": a["id"]} for a in order["acts_on"]
     ]
@@ -128,9 +132,11 @@ def test_incidents_order_to_anthropic_models_and_later_decision(curated: Databas
     )
     assert [o["id"] for o in order["ordered_by"]] == ["country:us"]
     assert {m["id"] for m in order["models"]} == {"model:fable-5", "model:mythos-5"}
-    assert [f["id"] for f in order["followed_by"]] == [
-        "event:2026-anthropic-disables-models-for-all"
-    ]
+    followed = order["followed_by"]
+    assert "event:2026-anthropic-disables-models-for-all" in {f["id"] for f in followed}
+    # later reporting adds what followed (limits, easing, restoring access): all after the order
+    kinds = {"suspended_access", "restricted_access", "restored_access", "announced"}
+    assert all(f["type"] in kinds for f in followed)
     assert order["sources"][0]["id"] == "src:reuters-2026-anthropic-order"
 
 
@@ -202,5 +208,15 @@ def test_unicode_and_quotes_in_text_parameters_are_values(curated: Database) -> 
     for hostile in ("o'brien", 'x" OR 1=1 //', "Ünïcødé ☃", "x:y}) DETACH DELETE n //"):
         with pytest.raises(BadParameter):
             queries.run(curated, "lineage", {"id": hostile})
-    _, _, rows = queries.run(curated, "lineage", {"id": "org:nobody-here"})
-    assert rows == []
+    with pytest.raises(NotFound) as unknown:  # an id no record has is an error, not "nobody"
+        queries.run(curated, "lineage", {"id": "org:nobody-here"})
+    assert "org:nobody-here" in unknown.value.message
+
+
+@pytest.mark.parametrize("name", sorted(set(queries.registry()) - {"disagreements"}))
+def test_every_question_can_be_asked_of_reviewed_facts_only(name: str) -> None:
+    """Imported facts stay unreviewed until someone confirms them; any answer can omit them."""
+    query = queries.registry()[name]
+    flag = next((p for p in query.params if p.name == "reviewed_only"), None)
+    assert flag is not None and flag.type == "bool" and flag.default is False
+    assert "reviewed_only" in query.used_params()

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from govgraph import queries
@@ -16,6 +16,7 @@ from govgraph.api.models import EntitiesPublic, EntityDetailPublic, EntityPublic
 from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter, NotFound
 from govgraph.core.ids import check_id
+from govgraph.graph.lookup import resolve_id
 from govgraph.graph.schema import load_schema
 
 router = APIRouter(prefix="/api/entities", tags=["entities"])
@@ -133,14 +134,25 @@ async def list_entities(
     return hit[0]
 
 
-@router.get("/{entity_id}", response_model=EntityDetailPublic)
-def get_entity(entity_id: str, db: DbDep) -> EntityDetailPublic:
+class EntityAnswerPublic(EntityDetailPublic):
+    """An entity's detail; `redirected_from` is the merged id asked for, when it was one."""
+
+    redirected_from: str | None = None
+
+
+@router.get("/{entity_id}", response_model=EntityAnswerPublic)
+def get_entity(entity_id: str, db: DbDep, response: Response) -> EntityAnswerPublic:
     """One actor or instrument with its relationships, recent events and sources."""
     check_id(entity_id, "entity_id")
-    _, _, rows = queries.run(db, "actor-profile", {"id": entity_id})
+    # A merged record's former id answers 200 with the kept record (no redirect to follow,
+    # so every JSON client keeps working); Content-Location names the kept record's URL.
+    kept = resolve_id(db, entity_id, param="entity_id")
+    _, _, rows = queries.run(db, "actor-profile", {"id": kept})
     if not rows:
         raise NotFound(
             f"No actor or instrument with id '{entity_id}'.",
             fix="search with GET /api/entities?q=... to find its id.",
         )
-    return EntityDetailPublic(**rows[0])
+    if kept != entity_id:
+        response.headers["Content-Location"] = f"/api/entities/{kept}"
+    return EntityAnswerPublic(**rows[0], redirected_from=entity_id if kept != entity_id else None)

@@ -15,7 +15,7 @@ from govgraph.api.models import EventPublic, EventsPublic
 from govgraph.core.errors import BadParameter
 
 router = APIRouter(prefix="/api/events", tags=["events"])
-KNOWN = {"type", "actor", "topic", "from", "to", "limit", "offset", "format"}
+KNOWN = {"type", "actor", "topic", "from", "to", "limit", "offset", "format", "reviewed_only"}
 
 
 @router.get("", response_model=EventsPublic)
@@ -29,6 +29,7 @@ def list_events(
     to: date | None = Query(None, description="Latest day, YYYY-MM-DD."),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=100_000),
+    reviewed_only: bool = Query(False, description="Only facts a person has reviewed."),
     format: Literal["json", "csv"] = "json",
 ) -> EventsPublic | Response:
     """Dated, sourced events in order, filtered by type, actor, topic and date range."""
@@ -45,6 +46,7 @@ def list_events(
         "offset": str(offset),
         "date_from": from_ and from_.isoformat(),
         "date_to": to and to.isoformat(),
+        "reviewed_only": "true" if reviewed_only else "false",
     }
     _, _, rows = queries.run(db, "timeline", raw)
     more = len(rows) > limit

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from govgraph import queries
 from govgraph.api import graph_results, graph_views
@@ -12,6 +12,7 @@ from govgraph.api.routers.pages import query_raw
 from govgraph.api.web import PageRoute, arg, graph_response, with_query
 from govgraph.core.errors import BadParameter
 from govgraph.core.ids import check_id
+from govgraph.graph.lookup import resolve_id
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -42,6 +43,10 @@ def graph_whole(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 def graph_entity(entity_id: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
     """An entity's neighbourhood, depth 1 or 2."""
     check_id(entity_id, "entity_id")
+    kept = resolve_id(db, entity_id, param="entity_id")
+    if kept != entity_id:  # a merged record's former id: go on to the kept record's graph
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/graph/entity/{kept}{query}", status_code=308)
     depth_text = arg(request, "depth", 3) or "1"
     if depth_text not in ("1", "2"):
         raise BadParameter("depth", f"'{depth_text}' is not allowed; use 1 or 2")
@@ -60,6 +65,10 @@ def graph_entity(entity_id: str, request: Request, db: DbDep, settings: Settings
 def graph_parties(target_id: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
     """Parties to an agreement or program, coloured by where each stands, optionally as of a day."""
     check_id(target_id, "target")
+    kept = resolve_id(db, target_id, param="target")
+    if kept != target_id:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/graph/parties/{kept}{query}", status_code=308)
     as_of = arg(request, "as_of", 20)
     view = graph_views.parties(db, target_id, as_of, settings.graph_node_cap)
     return graph_response(

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from govgraph import queries
 from govgraph.api import graph_results, graph_views
@@ -22,6 +22,7 @@ from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter
 from govgraph.core.ids import check_id
 from govgraph.core.values import to_json
+from govgraph.graph.lookup import resolve_id
 from govgraph.graph.schema import load_schema
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -56,6 +57,10 @@ def home(request: Request, db: DbDep) -> Response:
 def entity_page(entity_id: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
     """Facts about one actor or instrument, dated and cited, with its neighbourhood graph."""
     check_id(entity_id, "entity_id")
+    kept = resolve_id(db, entity_id, param="entity_id")
+    if kept != entity_id:  # a merged record's former id: browsers go on to the kept page
+        target = f"/entity/{kept}" + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(target, status_code=308)
     _, _, rows = queries.run(db, "actor-profile", {"id": entity_id, "events": "0"})
     if not rows:
         return error_page(
@@ -127,6 +132,11 @@ def timeline_layout(
     return placed, ticks
 
 
+def rows_reviewed_only(raw: str | None) -> bool:
+    """The timeline's reviewed_only flag as the named query reads it."""
+    return raw is not None and raw.lower() in queries.TRUE
+
+
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(request: Request, db: DbDep) -> Response:
     """Events along a time axis, filtered by actor, type and date range."""
@@ -146,6 +156,7 @@ def timeline_page(request: Request, db: DbDep) -> Response:
     offset = arg(request, "offset", 6) or "0"
     if not offset.isdigit() or int(offset) > 100_000:
         raise BadParameter("offset", f"'{offset}' is not a whole number from 0 to 100000")
+    reviewed_only = arg(request, "reviewed_only", 5) or None
     raw = {
         "actor": actor,
         "type": type_,
@@ -153,6 +164,7 @@ def timeline_page(request: Request, db: DbDep) -> Response:
         "date_to": end and end.isoformat(),
         "limit": str(int(limit) + 1),
         "offset": offset,
+        "reviewed_only": reviewed_only,
     }
     _, _, rows = queries.run(db, "timeline", raw)
     more = len(rows) > int(limit)
@@ -162,6 +174,7 @@ def timeline_page(request: Request, db: DbDep) -> Response:
         "type": type_,
         "from": start and start.isoformat(),
         "to": end and end.isoformat(),
+        "reviewed_only": "true" if rows_reviewed_only(reviewed_only) else None,
     }
     paging = {"limit": limit if limit != "200" else None}
     later = int(offset) + int(limit) if more else None
@@ -207,6 +220,8 @@ def param_choices(p: queries.Param) -> list[str] | None:
         return list(schema.event_types)
     if p.type in queries.CHOICES:
         return list(queries.CHOICES[p.type])
+    if p.type == "bool":
+        return ["false", "true"]
     return None
 
 

@@ -1,3 +1,3 @@
-// purpose: id and content hash of every node of one record type
+// purpose: id, content hash and origin of every node of one record type
 MATCH (n:{{label}})
-RETURN n.id AS id, n.content_hash AS h
+RETURN n.id AS id, n.content_hash AS h, n.origin AS origin

@@ -1,15 +1,17 @@
 """The `govgraph` command: thin wrappers, one library call each, grouped by concern.
 
 `db` runs the local server (cli/db.py); validate, ingest, export and docs move data and
-documents (cli/data.py); queries and query list and run named queries (cli/query.py);
-serve runs the web app (cli/serve.py). Commands register here, in their help order.
+documents (cli/data.py); import and review bring in public sources (cli/imports.py); audit
+checks data quality (cli/audit.py); queries and query list and run named queries
+(cli/query.py); serve runs the web app (cli/serve.py). Commands register here, in their help
+order.
 """
 
 from __future__ import annotations
 
 import typer
 
-from govgraph.cli import data, db, query, serve
+from govgraph.cli import audit, data, db, imports, query, serve
 from govgraph.cli.output import err, out, reports_errors
 
 __all__ = ["app", "db_app", "err", "out", "reports_errors"]
@@ -33,8 +35,14 @@ db_app.command("restore")(db.restore_cmd)
 
 app.command("validate")(data.validate_cmd)
 app.command("ingest")(data.ingest_cmd)
+app.command("import")(imports.import_cmd)
+review_app = typer.Typer(help="Confirm imported facts.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+review_app.command("list")(imports.review_list_cmd)
+review_app.command("confirm")(imports.review_confirm_cmd)
 app.command("queries")(query.queries_cmd)
 app.command("query")(query.query_cmd)
 app.command("serve")(serve.serve_cmd)
 app.command("export")(data.export_cmd)
 app.command("docs")(data.docs_cmd)
+app.command("audit")(audit.audit_cmd)

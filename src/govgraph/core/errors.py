@@ -115,3 +115,16 @@ class ResultTooLarge(QueryRejected):
 
 class ResultTooDeep(QueryRejected):
     """A value of an answer nests lists and maps deeper than govgraph converts."""
+
+
+class FetchFailed(GovGraphError):
+    """A public source did not answer usably after every retry; what was fetched is kept."""
+
+    http_status = 502
+
+    def __init__(
+        self, message: str, *, url: str, status: int | None = None, fix: str | None = None
+    ) -> None:
+        super().__init__(message, fix=fix)
+        self.url = url
+        self.status = status

@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="GOVGRAPH_DATA_DIR")
     batch_size: int = Field(default=5000, alias="GOVGRAPH_BATCH_SIZE", ge=1, le=50_000)
 
+    # Live fetching from public sources (govgraph import --live).
+    fetch_timeout: float = Field(default=30.0, alias="GOVGRAPH_FETCH_TIMEOUT", gt=0, le=600)
+    fetch_retries: int = Field(default=5, alias="GOVGRAPH_FETCH_RETRIES", ge=0, le=20)
+    fetch_interval: float = Field(default=1.0, alias="GOVGRAPH_FETCH_INTERVAL", ge=0, le=60)
+    federal_register_url: str = Field(
+        default="https://www.federalregister.gov/api/v1",
+        alias="GOVGRAPH_FEDERAL_REGISTER_URL",
+        pattern=r"^https?://\S+$",
+    )
+    wikidata_url: str = Field(
+        default="https://www.wikidata.org", alias="GOVGRAPH_WIKIDATA_URL", pattern=r"^https?://\S+$"
+    )
+    contact: str | None = Field(default=None, alias="GOVGRAPH_CONTACT", max_length=200)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
