@@ -113,12 +113,16 @@ def cap_nodes(
         return unique, None
     kept, dropped = unique[:cap], unique[cap:]
     counts = Counter(kinds.get(i, "other") for i in dropped)
-    what = ", ".join(f"{n} {k}" for k, n in counts.most_common())
-    notice = (
-        f"Showing {cap} of {len(unique)} nodes (the node cap is {cap}). "
-        f"Left out {len(dropped)} {criterion}: {what}. To narrow: {hint}"
+    return kept, cap_notice(cap, len(unique), counts, criterion, hint)
+
+
+def cap_notice(cap: int, total: int, dropped: Counter[str], criterion: str, hint: str) -> str:
+    """What a capped graph left out, by kind, and how to narrow it."""
+    what = ", ".join(f"{n} {k}" for k, n in dropped.most_common())
+    return (
+        f"Showing {cap} of {total} nodes (the node cap is {cap}). "
+        f"Left out {sum(dropped.values())} {criterion}: {what}. To narrow: {hint}"
     )
-    return kept, notice
 
 
 # ---------------------------------------------------------------------------- building the network
@@ -196,6 +200,7 @@ def add_nodes(
 def add_edges(net: Network, edges: Iterable[dict[str, Any]]) -> None:
     """Add each relationship whose two ends are drawn."""
     present = set(net.get_nodes())
+    names = {n["id"]: str(n.get("label") or n["id"]).replace("\n", " ") for n in net.nodes}
     for i, edge in enumerate(edges):
         if edge["source"] not in present or edge["target"] not in present:
             continue
@@ -204,7 +209,7 @@ def add_edges(net: Network, edges: Iterable[dict[str, Any]]) -> None:
             edge["target"],
             id=f"e{i}",
             label=edge_label(edge),
-            title=edge_title(edge),
+            title=edge_title(edge, names),
             relation=edge["type"],
             dashes=edge["type"] in DASHED,
         )

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from govgraph import queries
-from govgraph.api.graph_network import GraphView, build, cap_nodes, edges_among, node_details
+from govgraph.api.graph_network import (
+    GraphView,
+    build,
+    cap_nodes,
+    cap_notice,
+    edges_among,
+    node_details,
+)
 from govgraph.api.graph_style import PSEUDO_KINDS, kind_of
 from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter
@@ -91,22 +99,31 @@ def whole(
     if start and end and start > end:
         raise BadParameter("from", f"{start} is after to={end}; swap them")
     entity_kinds = [k for k in kinds if k not in PSEUDO_KINDS] if kinds else None
-    params = {"from": start, "to": end}
-    rows: list[dict[str, Any]] = []
-    if entity_kinds is None or entity_kinds:
+    want_entities = entity_kinds is None or bool(entity_kinds)
+    want_events = bool(kinds and "event" in kinds)
+    params = {"from": start, "to": end, "cap": cap}
+    rows: list[dict[str, Any]] = []  # the best connected of each part, merged and cut to cap
+    if want_entities:
         rows += db.rows(text("graph-whole-entities"), {**params, "kinds": entity_kinds})
-    if kinds and "event" in kinds:
+    if want_events:
         rows += db.rows(text("graph-whole-events"), params)
     rows.sort(key=lambda r: (-r["degree"], r["id"]))
-    ordered = [r["id"] for r in rows]
-    kind_map = {r["id"]: r["kind"] for r in rows}
-    ids, notice = cap_nodes(
-        ordered,
-        kind_map,
-        cap,
-        "(the least connected)",
-        "choose fewer kinds, or a shorter date range with from= and to=.",
+    ids = [r["id"] for r in rows[:cap]]
+    totals = Counter(
+        {
+            r["kind"]: r["n"]
+            for r in db.rows(
+                text("graph-whole-counts"),
+                {**params, "kinds": entity_kinds, "entities": want_entities, "events": want_events},
+            )
+        }
     )
+    total = sum(totals.values())
+    notice = None
+    if total > len(ids):
+        dropped = totals - Counter(r["kind"] for r in rows[:cap])
+        hint = "choose fewer kinds, or a shorter date range with from= and to=."
+        notice = cap_notice(cap, total, dropped, "(the least connected)", hint)
     details = node_details(db, ids)
     label = ", ".join(kinds) if kinds else "all actors and instruments"
     span = f" from {start or '…'} to {end or '…'}" if (start or end) else ""
@@ -115,7 +132,7 @@ def whole(
         ids,
         details,
         edges_among(db, ids, start, end),
-        total=len(ordered),
+        total=total,
         cap=cap,
         notice=notice,
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
+
+from govgraph.api.phrases import label, phrase
 
 # Colour and shape for each kind (vis-network shapes; box/ellipse put the label inside).
 KIND_STYLE: dict[str, tuple[str, str]] = {
@@ -88,8 +90,24 @@ OPTIONS: dict[str, Any] = {
 # ---------------------------------------------------------------------------------- formatting
 
 
-def date_label(text: str | None, precision: str | None = None) -> str:
-    """A date at the precision it is known: 2025-06-03, 2026-06, 2026, 2026-06 to 2026-11-29."""
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def spoken(text: str) -> str:
+    """A day, month or year in words: 2026-11-29 → 29 Nov 2026, 2026-06 → Jun 2026."""
+    parts = text.split("-")
+    if len(parts) in (2, 3) and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
+        month = f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {month}" if len(parts) == 3 else month
+    return text
+
+
+def date_label(text: str | None, precision: str | None = None, recorded: str | None = None) -> str:
+    """A date at the precision it is known: 2025-06-03, 2026-06, 2026, 2026-06 to 2026-07-31.
+
+    A range bounded only by the day a source reported it (an open start, or an end on the day
+    the record was written) reads "reported by 29 Nov 2026", not as a known range.
+    """
     if not text:
         return ""
     if text == "unknown" or precision == "unknown":
@@ -97,9 +115,11 @@ def date_label(text: str | None, precision: str | None = None) -> str:
     if "/" in text:
         start, _, end = text.partition("/")
         if start == "..":
-            return f"by {end}"
+            return f"reported by {spoken(end)}"
         if end == "..":
             return f"from {start}"
+        if recorded and end == str(recorded)[:10]:
+            return f"reported by {spoken(end)}, not before {spoken(start)}"
         return f"{start} to {end}"
     return text
 
@@ -120,11 +140,9 @@ def style_of(kind: str) -> tuple[str, str]:
 
 
 def page_url(node_id: str, row: dict[str, Any] | None = None) -> str | None:
-    """Where a click on a node goes: an entity's page, or the timeline around an event."""
+    """Where a click on a node goes: an entity's page or an event's page (none for a source)."""
     if node_id.startswith("event:"):
-        params = {"from": (row or {}).get("earliest"), "to": (row or {}).get("latest")}
-        query = urlencode({k: v for k, v in params.items() if v})
-        return f"/timeline?{query}#{node_id}" if query else f"/timeline#{node_id}"
+        return f"/event/{quote(node_id, safe=':')}"
     if node_id.startswith("src:"):
         return None
     return f"/entity/{quote(node_id, safe=':')}"
@@ -158,18 +176,14 @@ def node_title(row: dict[str, Any]) -> str:
     """The tooltip: what it is, the summary, and the sources behind it (plain text)."""
     kind = kind_of(row)
     lines: list[str] = []
+    when = date_label(row.get("date"), row.get("date_precision"), row.get("recorded_at"))
     if kind == "event":
-        lines.append(
-            f"{row.get('type')} · {date_label(row.get('date'), row.get('date_precision'))}"
-            f" · {row.get('status')}"
-        )
-        lines.append(row["id"])
+        lines.append(f"{label(row.get('type')).capitalize()} · {when} · {label(row.get('status'))}")
     elif kind == "source":
         lines.append(f"{row.get('publisher')} — {row.get('title')}")
-        lines.append(f"{row['id']} · published {date_label(row.get('published'))}")
+        lines.append(f"published {date_label(row.get('published'))}")
     else:
-        lines.append(f"{row.get('name')} ({kind})")
-        lines.append(row["id"])
+        lines.append(f"{row.get('name')} ({label(kind)})")
         if row.get("aliases"):
             lines.append("Also: " + ", ".join(row["aliases"][:6]))
     if row.get("summary"):
@@ -185,28 +199,29 @@ def node_title(row: dict[str, Any]) -> str:
 
 
 def edge_label(edge: dict[str, Any]) -> str:
-    """An edge's label: the relationship (and role), then its date."""
-    rel = str(edge["type"]).lower().replace("_", " ")
+    """An edge's label: the relationship in words (and role), then its date."""
+    rel = phrase(str(edge["type"]), "out")
     if edge.get("role") and edge["type"] in {"PARTICIPATED_IN", "CONCERNS"}:
-        rel = f"{rel} ({edge['role']})"
+        rel = f"{rel} ({label(edge['role'])})"
     when = date_label(edge.get("date"), edge.get("date_precision"))
     return f"{rel}\n{when}" if when else rel
 
 
-def edge_title(edge: dict[str, Any]) -> str:
-    """An edge's tooltip: ends, role, date, event and sources."""
-    lines = [f"{edge['source']} —{edge['type']}→ {edge['target']}"]
+def edge_title(edge: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """An edge's tooltip: a sentence with both ends' names, role, date, status and sources."""
+    names = names or {}
+    start = names.get(edge["source"]) or edge["source"]
+    end = names.get(edge["target"]) or edge["target"]
+    lines = [f"{start} {phrase(str(edge['type']), 'out')} {end}"]
     if edge.get("role"):
-        lines.append(f"role: {edge['role']}")
+        lines.append(f"role: {label(edge['role'])}")
     if edge.get("date"):
         lines.append(
             f"date: {date_label(edge.get('date'), edge.get('date_precision'))}"
-            + (f" ({edge['date_precision']})" if edge.get("date_precision") else "")
+            + (f" ({label(edge['date_precision'])})" if edge.get("date_precision") else "")
         )
-    if edge.get("event_id"):
-        lines.append(
-            f"event: {edge['event_id']}" + (f" · {edge['status']}" if edge.get("status") else "")
-        )
+    if edge.get("status"):
+        lines.append(f"status: {label(edge['status'])}")
     if edge.get("sources"):
-        lines.append("Sources: " + ", ".join(edge["sources"]))
+        lines.append(f"{len(edge['sources'])} source(s); open the event for them")
     return "\n".join(lines)

@@ -6,12 +6,19 @@ from the parties-to query, holdout, declined and withdrew from the holdouts quer
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
 from govgraph import queries
-from govgraph.api.graph_network import GraphView, build, cap_nodes, edges_among, node_details
-from govgraph.api.graph_style import kind_of
+from govgraph.api.graph_network import (
+    GraphView,
+    build,
+    cap_nodes,
+    cap_notice,
+    edges_among,
+    node_details,
+)
 from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter, NotFound
 from govgraph.core.ids import check_id
@@ -43,23 +50,26 @@ def neighbourhood(db: Any, entity_id: str, depth: int, cap: int) -> GraphView:
     if depth not in NEIGHBOURHOOD:
         raise BadParameter("depth", f"{depth} is not allowed; use 1 or 2")
     center = entity(db, entity_id)
-    rows = [r for r in db.rows(text(NEIGHBOURHOOD[depth]), {"id": entity_id}) if r["id"]]
-    rows.sort(key=lambda r: (r["dist"], -r["degree"], r["id"]))
-    ordered = [entity_id, *(r["id"] for r in rows)]
-    details = node_details(db, ordered)
-    kinds = {i: kind_of(d) for i, d in details.items()}
-    hint = (
-        "use depth=1."
-        if depth == 2
-        else "open the entity's page for the full list of its events and relationships."
-    )
-    ids, notice = cap_nodes(ordered, kinds, cap, "(the farthest and least connected)", hint)
+    found = db.rows(text(NEIGHBOURHOOD[depth]), {"id": entity_id, "keep": cap - 1})
+    kept = found[0]["kept"] if found else []
+    dropped = Counter(found[0]["dropped"] if found else [])
+    ids = [entity_id, *(r["id"] for r in kept)]
+    total = len(ids) + sum(dropped.values())
+    notice = None
+    if dropped:
+        hint = (
+            "use depth=1."
+            if depth == 2
+            else "open the entity's page for the full list of its events and relationships."
+        )
+        notice = cap_notice(cap, total, dropped, "(the farthest and least connected)", hint)
+    details = node_details(db, ids)  # only for the nodes drawn: a depth-2 ring can be thousands
     return build(
         f"Neighbourhood of {center['name']} (depth {depth})",
         ids,
         details,
         edges_among(db, ids),
-        total=len(ordered),
+        total=total,
         cap=cap,
         notice=notice,
         emphasize=[entity_id],

@@ -19,9 +19,17 @@ from govgraph.api import errors
 from govgraph.api.cache import RevisionCache
 from govgraph.api.csrf import CsrfTokens
 from govgraph.api.deps import db_for
+from govgraph.api.head import HeadAsGet
+from govgraph.api.openapi_queries import error_responses, operation_id
+from govgraph.api.openapi_queries import router as typed_queries
 from govgraph.api.routers import audit as audit_router
 from govgraph.api.routers import console, cypher, docs, entities, events, graphs, health, pages
+from govgraph.api.routers import coverage as coverage_router
+from govgraph.api.routers import event_pages as event_router
+from govgraph.api.routers import explore as explore_router
+from govgraph.api.routers import exports as exports_router
 from govgraph.api.routers import queries as queries_router
+from govgraph.api.routers import search as search_router
 from govgraph.api.security import HardenedApp
 from govgraph.api.web import static_files
 from govgraph.core.errors import GovGraphError
@@ -60,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # HardenedApp: security headers and the Host allowlist around every response; the docs
     # pages are our own (docs router), with their assets served from /static.
     app = HardenedApp(title="govgraph", version=__version__, lifespan=lifespan,
-                      docs_url=None, redoc_url=None,
+                      docs_url=None, redoc_url=None, generate_unique_id_function=operation_id,
                       description="Who agreed to what, when, and according to whom: a sourced "
                       "knowledge graph of AI-governance actors and events.")  # fmt: skip
     app.state.settings = settings or get_settings()
@@ -75,10 +83,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if app.state.settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip
+    app.add_middleware(HeadAsGet)  # HEAD wherever GET is
     errors.install(app)
+    # Each named query's own typed operation, before the generic /api/queries/{name}.
+    named = typed_queries()
+    app.include_router(named, responses=error_responses(named))
     for module in (queries_router, entities, events, cypher, pages, console, graphs, docs, health):
-        app.include_router(module.router)
-    app.include_router(audit_router.router)
+        app.include_router(module.router, responses=error_responses(module.router))
+    app.include_router(audit_router.router, responses=error_responses(audit_router.router))
+    app.include_router(exports_router.router, responses=error_responses(exports_router.router))
+    app.include_router(event_router.router)
+    for api_router in (search_router.router, coverage_router.router):
+        app.include_router(api_router, responses=error_responses(api_router))
+    app.include_router(coverage_router.page_router)
+    app.include_router(explore_router.pages)
+    app.include_router(explore_router.api, responses=error_responses(explore_router.api))
     app.mount("/static", static_files(), name="static")
     return app
 

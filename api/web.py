@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from govgraph import __version__
-from govgraph.api import graph_style
+from govgraph.api import citation, graph_style, phrases
 from govgraph.api.errors import RETRY_AFTER_SECONDS
 from govgraph.api.graph_network import GraphView
 from govgraph.core.errors import BadParameter, GovGraphError
@@ -27,8 +27,23 @@ from govgraph.graph.schema import load_schema
 
 API_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(API_DIR / "templates"))
-TEMPLATES.env.filters["date_label"] = lambda v, precision=None: (
-    graph_style.date_label(v, precision) if isinstance(v, str) else "" if v is None else str(v)
+TEMPLATES.env.filters["date_label"] = lambda v, precision=None, recorded=None: (
+    graph_style.date_label(v, precision, recorded)
+    if isinstance(v, str)
+    else ""
+    if v is None
+    else str(v)
+)
+TEMPLATES.env.filters["phrase"] = phrases.phrase
+TEMPLATES.env.filters["human"] = phrases.label
+TEMPLATES.env.globals["cite_event"] = lambda row, request: citation.event(
+    row, server_origin(request)
+)
+TEMPLATES.env.globals["cite_relationship"] = lambda subject, rel, request, sources=None: (
+    citation.relationship(subject, rel, server_origin(request), sources)
+)
+TEMPLATES.env.globals["cite_row"] = lambda title, row, request, url: citation.query_row(
+    title, row, server_origin(request), url
 )
 TEMPLATES.env.globals["version"] = __version__
 TEMPLATES.env.globals["page_url"] = lambda v, row=None: (

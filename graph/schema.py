@@ -290,6 +290,9 @@ def constraint_statements(schema: Schema) -> list[str]:
         fill("index-property", name="record_former_ids", label=RECORD_LABEL, property="former_ids")
     )
     stmts.append(fill("index-fulltext-search", name="entity_search", label=ENTITY_LABEL))
+    # search also reads what events say happened and what sources are called
+    text_labels = "|".join(schema.types[t].labels[0] for t in ("Event", "Source"))
+    stmts.append(fill("index-fulltext-text", name="text_search", labels=text_labels))
     for rel in sorted(s.type for s in schema.shortcuts):
         stmts.append(fill("index-relationship-event", name=f"rel_{rel.lower()}_event", type=rel))
     return stmts

@@ -15,7 +15,7 @@ from govgraph.graph.dates import parse_day
 from govgraph.graph.schema import load_schema
 
 QUERY_DIR = Path(__file__).parent
-HEADER = re.compile(r"^//\s*(title|description|param|example):\s*(.*)$")
+HEADER = re.compile(r"^//\s*(title|description|param|example|returns):\s*(.*)$")
 PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 MAX_TEXT = 200
@@ -25,7 +25,9 @@ ASCII_INT = re.compile(r"\A(?:0|[1-9][0-9]{0,8})\Z")
 ASCII_DAY = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Param types that take one of a fixed list of words.
 CHOICES = {"standing": ("holdout", "declined", "withdrew", "any")}
-PARAM_TYPES = ("id", "text", "date", "int", "bool", "kind", "event_type", *CHOICES)
+PARAM_TYPES = ("id", "text", "date", "int", "bool", "kind", "event_type", "event_types", *CHOICES)
+# What a row column holds, declared by `// returns: name type, ...` (the OpenAPI row schema).
+RETURN_TYPES = ("text", "id", "date", "int", "bool", "list", "object", "sources")
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 REQUIRED = "required"
 
@@ -48,6 +50,8 @@ class Param:
         if isinstance(raw, (dict, list)):
             raise BadParameter(self.name, f"must be a single {self.type} value")
         text = str(raw)
+        if self.type == "event_types":  # a list: longer than one value may be
+            return event_type_list(self.name, text)
         if len(text) > MAX_TEXT:
             raise BadParameter(self.name, f"is longer than {MAX_TEXT} characters")
         if self.type == "id":
@@ -98,6 +102,21 @@ class Param:
         return text
 
 
+def event_type_list(name: str, text: str) -> list[str] | None:
+    """A comma-separated list of event types, each checked against the schema."""
+    known = load_schema().event_types
+    if len(text) > MAX_TEXT * 4:
+        raise BadParameter(name, f"is longer than {MAX_TEXT * 4} characters")
+    wanted = list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+    for t in wanted:
+        if t not in known:
+            raise BadParameter(
+                name,
+                f"'{t}' is not an event type; list some of {', '.join(known)}, comma-separated",
+            )
+    return wanted or None
+
+
 @dataclass(frozen=True)
 class CannedQuery:
     """A named question: header metadata plus its Cypher body."""
@@ -108,6 +127,7 @@ class CannedQuery:
     params: tuple[Param, ...]
     cypher: str
     example: dict[str, str] = field(default_factory=dict)
+    returns: tuple[tuple[str, str], ...] = ()
 
     def bind(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Typed values for every declared parameter; unknown names are refused."""
@@ -140,6 +160,21 @@ def _default(type_: str, text: str) -> tuple[Any, bool]:
     return text, False
 
 
+def _returns(value: str, where: str) -> tuple[tuple[str, str], ...]:
+    """The columns of a `// returns: name type, ...` line, or GovGraphError naming the line."""
+    columns = []
+    for item in value.split(","):
+        parts = item.split()
+        if len(parts) != 2 or parts[1] not in RETURN_TYPES:
+            raise GovGraphError(
+                f"{where}: bad returns entry '{item.strip()}'.",
+                fix="write '// returns: name type, ...' with type one of "
+                f"{', '.join(RETURN_TYPES)}.",
+            )
+        columns.append((parts[0], parts[1]))
+    return tuple(columns)
+
+
 def parse(path: Path) -> CannedQuery:
     """Parse one .cypher file; GovGraphError names the file and line when the header is wrong."""
     name = path.stem
@@ -148,6 +183,7 @@ def parse(path: Path) -> CannedQuery:
     meta: dict[str, str] = {}
     params: list[Param] = []
     example: dict[str, str] = {}
+    returns: tuple[tuple[str, str], ...] = ()
     for lineno, line in enumerate(path.read_text().splitlines(), 1):
         match = HEADER.match(line)
         if not match:
@@ -165,13 +201,15 @@ def parse(path: Path) -> CannedQuery:
             params.append(Param(parts[0], parts[1], default, required))
         elif key == "example":
             example = dict(pair.split("=", 1) for pair in value.split())
+        elif key == "returns":
+            returns += _returns(value, f"{path}:{lineno}")
         else:
             meta[key] = value
     for key in ("title", "description"):
         if not meta.get(key):
             raise GovGraphError(f"{path}: header has no '// {key}:' line.", fix="add one.")
     return CannedQuery(
-        name, meta["title"], meta["description"], tuple(params), path.read_text(), example
+        name, meta["title"], meta["description"], tuple(params), path.read_text(), example, returns
     )
 
 
@@ -199,6 +237,7 @@ def run(
 ) -> tuple[CannedQuery, dict[str, Any], list[dict[str, Any]]]:
     """Bind and run a named query in a read transaction; rows come back JSON-ready."""
     from govgraph.graph.lookup import resolve_id
+    from govgraph.queries.compare import PAIR_CHECKS
 
     query = get(name)
     params = query.bind(raw)
@@ -207,6 +246,8 @@ def run(
     for p in query.params:
         if p.type == "id" and params[p.name] is not None:
             params[p.name] = resolve_id(db, params[p.name], param=p.name)
+    if name in PAIR_CHECKS:  # a question about two records says so when they are no pair
+        PAIR_CHECKS[name](db, params)
     rows = db.rows(query.cypher, params, timeout=timeout)
     return query, params, [to_json(r) for r in rows]
 

@@ -4,6 +4,9 @@
 // param: events int 10
 // param: reviewed_only bool false
 // example: id=agency:caisi
+// returns: id id, name text, kind text, aliases list, summary text, title text, status text
+// returns: reviewed bool, labels list, relationships list, recent_events list, sources sources
+// returns: external_ids list, disagreements list
 MATCH (n:Entity {id: $id})
 WHERE (NOT $reviewed_only OR coalesce(n.reviewed, true))
 CALL (n) {

@@ -3,6 +3,9 @@
 // param: actor id required
 // param: reviewed_only bool false
 // example: actor=org:meta
+// returns: actor_id id, actor text, relation text, target_id id, target text, target_kind text
+// returns: date date, date_precision text, earliest date, latest date, status text, event_id id
+// returns: summary text, reviewed bool, sources sources
 MATCH (a:Actor {id: $actor})-[r:PARTY_TO|DECLINED|NEGOTIATING|WITHDREW_FROM|PRESSED_TO_JOIN]->(t:Entity)
 WHERE (NOT $reviewed_only OR coalesce(r.reviewed, true))
 MATCH (e:Event {id: r.event_id})-[:SOURCED_FROM]->(s:Source)

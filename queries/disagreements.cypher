@@ -3,6 +3,8 @@
 // param: id id null
 // param: origin text null
 // example: id=eo:13859
+// returns: id id, name text, field text, ours text, theirs text, claimed_in text
+// returns: their_source object, our_sources sources
 MATCH (c:Claim)-[:ABOUT]->(n:Record)
 WHERE ($id IS NULL OR n.id = $id)
   AND ($origin IS NULL OR c.origin = $origin)

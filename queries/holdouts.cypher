@@ -6,6 +6,9 @@
 // param: standing standing holdout
 // param: reviewed_only bool false
 // example: target=program:caisi-frontier-review kind=lab
+// returns: actor_id id, actor text, kind text, target_id id, target text, standing text
+// returns: latest_position text, position_summary text, date date, date_precision text, status text
+// returns: event_id id, reviewed bool, sources sources
 MATCH (target:Record {id: $target})
       <-[r:PRESSED_TO_JOIN|NEGOTIATING|DECLINED|WITHDREW_FROM]-(a:Actor)
 WHERE target:Entity

@@ -6,6 +6,9 @@
 // param: date_to date null
 // param: reviewed_only bool false
 // example: actor=org:anthropic
+// returns: event_id id, type text, date date, date_precision text, summary text, status text
+// returns: reviewed bool, ordered_by list, subjects list, models list, followed_by list
+// returns: sources sources
 MATCH (e:Event)
 WHERE e.type IN ['ordered', 'suspended_access', 'restricted_access', 'restored_access']
   AND ($type IS NULL OR e.type = $type)

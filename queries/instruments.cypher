@@ -5,6 +5,9 @@
 // param: id id null
 // param: reviewed_only bool false
 // example: kind=executive_order
+// returns: id id, name text, kind text, number text, status text, summary text, terms list
+// returns: reviewed bool, issued_by list, acts_on list, acted_on_by list, administered_by list
+// returns: sources sources
 MATCH (i:Instrument)
 WHERE ($kind = 'any' OR i.kind = $kind)
   AND ($id IS NULL OR i.id = $id)

@@ -3,6 +3,8 @@
 // param: id id required
 // param: reviewed_only bool false
 // example: id=agency:caisi
+// returns: id id, name text, relation text, other_id id, other text, other_kind text, reviewed bool
+// returns: depth int, date date, event_id id, sources sources
 MATCH (n:Entity {id: $id})
 CALL (n) {
   MATCH p = (x:Entity)-[:SUCCEEDED_BY*1..10]->(n)

@@ -4,6 +4,9 @@
 // param: as_of date null
 // param: reviewed_only bool false
 // example: target=program:caisi-frontier-review as_of=2026-08-01
+// returns: actor_id id, actor text, kind text, target_id id, target text, how text, date date
+// returns: date_precision text, earliest date, latest date, status text, party_as_of text
+// returns: event_id id, summary text, reviewed bool, sources sources
 MATCH (target:Entity {id: $target})<-[r:PARTY_TO]-(a:Actor)
 WITH target, a, r,
      CASE

@@ -5,6 +5,7 @@
 // param: max_length int 4
 // param: reviewed_only bool false
 // example: source=org:meta target=org:openai
+// returns: length int, nodes list, relationships list
 MATCH (a {id: $source}), (b {id: $target})
 WHERE (a:Entity OR a:Event) AND (b:Entity OR b:Event) AND a <> b
 MATCH p = allShortestPaths((a)-[*..6]-(b))

@@ -3,6 +3,8 @@
 // param: id id required
 // param: reviewed_only bool false
 // example: id=org:meta
+// returns: source_id id, publisher text, title text, url text, published date, kind text, note text
+// returns: reviewed bool, supports list, cites list
 MATCH (n {id: $id})
 WHERE n:Entity OR n:Event
 CALL (n) {

@@ -174,6 +174,7 @@ SLOT_VALUES = {
     "record": "Record",
     "name": "evil_name",
     "property": "id",
+    "labels": "Event|Source",
 }
 
 

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from conftest import app_client
 from ingest_helpers import cli, ingest_seed, node_count
+from test_query_returns import check_row
 
+from govgraph import queries
 from govgraph.core.errors import ValidationFailed
 from govgraph.core.settings import Settings
 from govgraph.graph.db import Database
@@ -201,6 +203,7 @@ def test_a_disagreement_is_kept_and_surfaced(seeded: Database) -> None:
     assert rows[0]["theirs"].startswith("Frontier model early access order")
     assert rows[0]["their_source"]["publisher"] == "Test Registry"
     assert rows[0]["our_sources"], "the curated value keeps its own sources"
+    check_row(rows[0], queries.get("disagreements").returns)  # as its header declares
 
 
 def test_reviewed_only_hides_imported_facts_until_confirmed(seeded: Database) -> None:

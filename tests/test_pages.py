@@ -153,7 +153,7 @@ def test_edge_dates_keep_their_precision() -> None:
     assert graph_style.date_label("2025-06-03", "day") == "2025-06-03"
     assert graph_style.date_label("2026-06", "month") == "2026-06"
     assert graph_style.date_label("2026-06/2026-11-29", "range") == "2026-06 to 2026-11-29"
-    assert graph_style.date_label("../2026-11-29", "range") == "by 2026-11-29"
+    assert graph_style.date_label("../2026-11-29", "range") == "reported by 29 Nov 2026"
     assert graph_style.date_label("unknown", "unknown") == "date unknown"
 
 

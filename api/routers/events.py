@@ -15,7 +15,18 @@ from govgraph.api.models import EventPublic, EventsPublic
 from govgraph.core.errors import BadParameter
 
 router = APIRouter(prefix="/api/events", tags=["events"])
-KNOWN = {"type", "actor", "topic", "from", "to", "limit", "offset", "format", "reviewed_only"}
+KNOWN = {
+    "type",
+    "actor",
+    "topic",
+    "from",
+    "to",
+    "limit",
+    "offset",
+    "format",
+    "reviewed_only",
+    "encoding",
+}
 
 
 @router.get("", response_model=EventsPublic)
@@ -52,7 +63,8 @@ def list_events(
     more = len(rows) > limit
     rows = rows[:limit]
     if format == "csv":
-        return csv_response(rows, "events")
+        given = {k: v for k, v in request.query_params.items() if k != "reviewed_only"}
+        return csv_response(rows, "events", given, request.query_params.get("encoding"))
     return EventsPublic(
         data=[EventPublic(**r) for r in rows],
         count=len(rows),

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from govgraph import queries
-from govgraph.api import graph_results, graph_views
-from govgraph.api.deps import DbDep, SettingsDep
+from govgraph.api import graph_results, graph_views, party_note
+from govgraph.api.deps import CacheDep, DbDep, SettingsDep
 from govgraph.api.routers.pages import query_raw
 from govgraph.api.web import PageRoute, arg, graph_response, with_query
 from govgraph.core.errors import BadParameter
@@ -18,14 +18,18 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/graph", response_class=HTMLResponse)
-def graph_whole(request: Request, db: DbDep, settings: SettingsDep) -> Response:
+def graph_whole(request: Request, db: DbDep, settings: SettingsDep, cache: CacheDep) -> Response:
     """The whole graph, filtered by kinds and a date range, capped."""
     kinds_raw = request.query_params.getlist("kinds")
     if sum(len(v) for v in kinds_raw) > 2000:
         raise BadParameter("kinds", "is too long")
     kinds = graph_results.parse_kinds(kinds_raw)
     start, end = arg(request, "from", 20), arg(request, "to", 20)
-    view = graph_results.whole(db, kinds, start, end, settings.graph_node_cap)
+    # the whole graph weighs every entity's degree: kept per graph revision, like query answers
+    key = ("graph-whole", tuple(kinds or ()), start, end, settings.graph_node_cap)
+    view, _ = cache.get_or_compute(
+        db, key, lambda: graph_results.whole(db, kinds, start, end, settings.graph_node_cap)
+    )
     return graph_response(
         request,
         view,
@@ -40,7 +44,9 @@ def graph_whole(request: Request, db: DbDep, settings: SettingsDep) -> Response:
 
 
 @router.get("/graph/entity/{entity_id}", response_class=HTMLResponse)
-def graph_entity(entity_id: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
+def graph_entity(
+    entity_id: str, request: Request, db: DbDep, settings: SettingsDep, cache: CacheDep
+) -> Response:
     """An entity's neighbourhood, depth 1 or 2."""
     check_id(entity_id, "entity_id")
     kept = resolve_id(db, entity_id, param="entity_id")
@@ -50,13 +56,18 @@ def graph_entity(entity_id: str, request: Request, db: DbDep, settings: Settings
     depth_text = arg(request, "depth", 3) or "1"
     if depth_text not in ("1", "2"):
         raise BadParameter("depth", f"'{depth_text}' is not allowed; use 1 or 2")
-    view = graph_views.neighbourhood(db, entity_id, int(depth_text), settings.graph_node_cap)
+    depth, cap = int(depth_text), settings.graph_node_cap
+    view, _ = cache.get_or_compute(
+        db,
+        ("graph-entity", entity_id, depth, cap),
+        lambda: graph_views.neighbourhood(db, entity_id, depth, cap),
+    )
     return graph_response(
         request,
         view,
         mode="entity",
         entity_id=entity_id,
-        depth=int(depth_text),
+        depth=depth,
         api_url=view.api_url,
     )
 
@@ -77,6 +88,7 @@ def graph_parties(target_id: str, request: Request, db: DbDep, settings: Setting
         mode="parties",
         target_id=target_id,
         form={"as_of": as_of or ""},
+        party_note=party_note.note(db, target_id, as_of=as_of),
         api_url=view.api_url,
     )
 

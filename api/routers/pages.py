@@ -14,9 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from govgraph import queries
-from govgraph.api import graph_results, graph_views
+from govgraph.api import graph_results, graph_views, party_note
 from govgraph.api.deps import DbDep, SettingsDep
-from govgraph.api.routers.entities import search_entities
+from govgraph.api.routers.search import search_all
 from govgraph.api.web import PageRoute, agreement_kinds, arg, error_page, render, with_query
 from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter
@@ -31,17 +31,19 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # -------------------------------------------------------------------------------------- pages
 
 
+HOME_AGREEMENTS = 60  # the rest are one click away (the instruments query)
+
+
 @router.get("/", response_class=HTMLResponse)
 @router.get("/search", response_class=HTMLResponse)
 def home(request: Request, db: DbDep) -> Response:
-    """Search names and aliases; entry points into the latest events and main instruments."""
+    """Search names, aliases, event summaries and source titles; entry points into the graph."""
     q = arg(request, "q")
-    results = search_entities(db, q, None, 25, 0).data if q else None
+    results = search_all(db, q, 25) if q else None
     total = db.rows(text("event-count"))[0]["n"]
     _, _, latest = queries.run(db, "timeline", {"limit": "10", "offset": str(max(total - 10, 0))})
-    _, _, instruments = queries.run(db, "instruments", {"kind": "any"})
-    kinds = agreement_kinds()
-    agreements = [i for i in instruments if i["kind"] in kinds]
+    params = {"kinds": list(agreement_kinds()), "limit": HOME_AGREEMENTS, "reviewed_only": False}
+    agreements = to_json(db.rows(text("home-agreements"), params))
     return render(
         request,
         "home.html",
@@ -49,7 +51,7 @@ def home(request: Request, db: DbDep) -> Response:
         results=results,
         latest=list(reversed(latest)),
         agreements=agreements,
-        api_url=with_query("/api/entities", {"q": q}) if q else "/api/events",
+        api_url=with_query("/api/search", {"q": q}) if q else "/api/events",
     )
 
 
@@ -80,6 +82,7 @@ def entity_page(entity_id: str, request: Request, db: DbDep, settings: SettingsD
         view=view,
         graph_view=view,
         is_instrument="Instrument" in profile["labels"],
+        party_note=party_note.note(db, entity_id) if "Instrument" in profile["labels"] else None,
         api_url=f"/api/entities/{entity_id}",
         csv_url=f"/api/events?{urlencode({'actor': entity_id, 'format': 'csv'})}",
     )
@@ -137,6 +140,15 @@ def rows_reviewed_only(raw: str | None) -> bool:
     return raw is not None and raw.lower() in queries.TRUE
 
 
+def timeline_data_url(form: dict[str, Any], limit: str, offset: str, fmt: str | None = None) -> str:
+    """The timeline as data: /api/events, or the named query for filters only it takes."""
+    paging = {"limit": limit, "offset": offset if offset != "0" else None, "format": fmt}
+    if not (form["types"] or form["counterparty"]):
+        return with_query("/api/events", {**form, **paging})
+    named = {"date_from": form["from"], "date_to": form["to"], "from": None, "to": None}
+    return with_query("/api/queries/timeline", {**form, **named, **paging})
+
+
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(request: Request, db: DbDep) -> Response:
     """Events along a time axis, filtered by actor, type and date range."""
@@ -144,6 +156,11 @@ def timeline_page(request: Request, db: DbDep) -> Response:
     if actor:
         check_id(actor, "actor")
     type_ = arg(request, "type", 50)
+    # several types: repeated (the form's checkboxes) or comma-separated (a pasted link)
+    types = ",".join(v.strip() for v in request.query_params.getlist("types") if v.strip())
+    counterparty = arg(request, "counterparty")
+    if counterparty:
+        check_id(counterparty, "counterparty")
     start, end = (
         graph_results.day_param("from", arg(request, "from", 20)),
         graph_results.day_param("to", arg(request, "to", 20)),
@@ -160,18 +177,22 @@ def timeline_page(request: Request, db: DbDep) -> Response:
     raw = {
         "actor": actor,
         "type": type_,
+        "types": types or None,
+        "counterparty": counterparty,
         "date_from": start and start.isoformat(),
         "date_to": end and end.isoformat(),
         "limit": str(int(limit) + 1),
         "offset": offset,
         "reviewed_only": reviewed_only,
     }
-    _, _, rows = queries.run(db, "timeline", raw)
+    _, bound, rows = queries.run(db, "timeline", raw)
     more = len(rows) > int(limit)
     placed, ticks = timeline_layout(rows[: int(limit)])
     form = {
         "actor": actor,
         "type": type_,
+        "types": ",".join(bound["types"] or []) or None,
+        "counterparty": counterparty,
         "from": start and start.isoformat(),
         "to": end and end.isoformat(),
         "reviewed_only": "true" if rows_reviewed_only(reviewed_only) else None,
@@ -193,13 +214,8 @@ def timeline_page(request: Request, db: DbDep) -> Response:
             else None
         ),
         event_types=load_schema().event_types,
-        api_url=with_query(
-            "/api/events", {**form, "limit": limit, "offset": offset if offset != "0" else None}
-        ),
-        csv_url=with_query(
-            "/api/events",
-            {**form, "limit": limit, "offset": offset if offset != "0" else None, "format": "csv"},
-        ),
+        api_url=timeline_data_url(form, limit, offset),
+        csv_url=timeline_data_url(form, limit, offset, "csv"),
     )
 
 
@@ -264,6 +280,9 @@ def query_page(name: str, request: Request, db: DbDep, settings: SettingsDep) ->
         for p in query.params
     ]
     columns = list(rows[0].keys()) if rows else []
+    partial = None
+    if ran and name == "parties-to" and rows:
+        partial = party_note.note(db, rows[0]["target_id"], len({r["actor_id"] for r in rows}))
     return render(
         request,
         "query.html",
@@ -278,4 +297,5 @@ def query_page(name: str, request: Request, db: DbDep, settings: SettingsDep) ->
         api_url=with_query(f"/api/queries/{name}", given),
         csv_url=with_query(f"/api/queries/{name}", {**given, "format": "csv"}),
         graph_url=with_query(f"/graph/query/{name}", given),
+        party_note=partial,
     )

@@ -17,7 +17,7 @@ from govgraph.core.errors import BadParameter
 from govgraph.core.values import to_json
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
-RESERVED = {"format"}
+RESERVED = {"format", "encoding"}
 REVISION_HEADER = "X-GovGraph-Revision"
 
 
@@ -43,12 +43,18 @@ def json_bytes(payload: Any) -> bytes:
 
 
 def answer_response(
-    payload: dict[str, Any], rows: list[dict[str, Any]], fmt: str, name: str, revision: str | None
+    payload: dict[str, Any],
+    rows: list[dict[str, Any]],
+    fmt: str,
+    name: str,
+    revision: str | None,
+    params: dict[str, str] | None = None,
+    encoding: str | None = None,
 ) -> Response:
     """JSON (pre-rendered once per revision) or CSV, with the revision that answered."""
     headers = {REVISION_HEADER: revision} if revision else {}
     if fmt == "csv":
-        response = csv_response(rows, name)
+        response = csv_response(rows, name, params, encoding)
         response.headers.update(headers)
         return response
     return Response(payload["json"], media_type="application/json", headers=headers)
@@ -100,4 +106,5 @@ async def run_query(
 
         hit = await run_in_threadpool(miss)
     payload, revision = hit
-    return answer_response(payload, payload["rows"], format, name, revision)
+    encoding = request.query_params.get("encoding")
+    return answer_response(payload, payload["rows"], format, name, revision, raw, encoding)

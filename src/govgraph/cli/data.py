@@ -74,12 +74,29 @@ def _print_ingest_report(report: IngestReport) -> None:
 @reports_errors
 def export_cmd(
     out_dir: Path = typer.Option(Path("export"), "--out", help="Folder to write into."),
-    fmt: str = typer.Option("yaml", "--format", help="yaml (the dataset format) or csv."),
+    fmt: str = typer.Option(
+        "yaml",
+        "--format",
+        help="yaml (the dataset format), csv, graphml or gexf (Gephi, networkx), "
+        "ftm (FollowTheMoney entities for Aleph).",
+    ),
+    reviewed_only: bool = typer.Option(
+        False, "--reviewed-only", help="graphml, gexf, ftm: leave out imported, unreviewed facts."
+    ),
 ) -> None:
-    """Read the graph back into dataset records and write them as YAML or CSV."""
+    """Write the graph out: dataset files (YAML, CSV), GraphML, GEXF or FollowTheMoney."""
     from govgraph.graph.db import Database
+    from govgraph.ingest import exchange
     from govgraph.ingest.export import export
 
+    exchange.check_format(fmt, "--format", reviewed_only=reviewed_only)
+    if fmt in exchange.FORMATS:
+        with Database.connect(get_settings()) as db:
+            done, path = exchange.write(db, out_dir, fmt, reviewed_only)
+        out.print(
+            f"Exported {done.records} records and {done.relationships} relationships to {path}"
+        )
+        return
     with Database.connect(get_settings()) as db:
         result, files = export(db, out_dir, fmt)
     counts = ", ".join(f"{len(v)} {k.lower()}s" for k, v in result.records.items())

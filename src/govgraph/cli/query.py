@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from govgraph.cli.output import out, reports_errors
+from govgraph.cli.output import err, out, reports_errors
 from govgraph.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from govgraph.graph.db import Database
+    from govgraph.queries import CannedQuery
 
 
 @reports_errors
@@ -36,20 +39,55 @@ def queries_cmd(
 @reports_errors
 def query_cmd(
     name: str = typer.Argument(..., help="A named query (see `govgraph queries`)."),
-    param: list[str] = typer.Option([], "-p", "--param", help="key=value, repeatable."),
-    fmt: str = typer.Option("table", "--format", help="table, json or csv."),
+    param: list[str] = typer.Option(
+        [], "-p", "--param", help="key=value, repeatable; an id may be given as a name or alias."
+    ),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        help="table (the default when it fits the terminal, else blocks), blocks, markdown, "
+        "json or csv.",
+    ),
+    columns: str | None = typer.Option(
+        None, "--columns", help="Comma-separated columns to show, in this order."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Sources in full and every item of a list."
+    ),
 ) -> None:
     """Run a named query against the graph."""
     from govgraph import queries
+    from govgraph.cli import layout
     from govgraph.core.errors import BadParameter
     from govgraph.graph.db import Database
 
-    if fmt not in {"table", "json", "csv"}:
-        raise BadParameter("--format", f"'{fmt}' is not one of table, json, csv")
+    if fmt is not None and fmt not in layout.FORMATS:
+        raise BadParameter("--format", f"'{fmt}' is not one of {', '.join(layout.FORMATS)}")
+    query = queries.get(name)
     raw = _parse_params(param)
-    with Database.connect(get_settings()) as db:
-        _, _, rows = queries.run(db, name, raw, timeout=get_settings().cypher_timeout)
-    _print_rows(rows, fmt)
+    settings = get_settings()
+    with Database.connect(settings) as db:
+        _resolve_names(db, query, raw)
+        _, _, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
+    declared = [col for col, _ in query.returns]
+    cols = layout.pick(layout.columns_of(rows, declared), columns)
+    _print_rows(rows, cols, fmt, verbose=verbose)
+
+
+def _resolve_names(db: Database, query: CannedQuery, raw: dict[str, str]) -> None:
+    """Replace names and aliases given for id parameters by the ids, saying so on stderr."""
+    from rich.text import Text
+
+    from govgraph.graph.names import resolve
+
+    for p in query.params:
+        value = raw.get(p.name)
+        if p.type != "id" or not value or not value.strip():
+            continue
+        found = resolve(db, value, param=p.name)
+        if found.matched:
+            err.print(Text(f"{p.name}: '{value}' is {found.describe()}"))
+        raw[p.name] = found.id
 
 
 def _parse_params(items: list[str]) -> dict[str, str]:
@@ -65,24 +103,22 @@ def _parse_params(items: list[str]) -> dict[str, str]:
     return raw
 
 
-def _print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
-    """Print result rows as JSON, CSV or a table with a row count."""
+def _print_rows(
+    rows: list[dict[str, Any]], cols: list[str], fmt: str | None, *, verbose: bool
+) -> None:
+    """Print result rows in the chosen layout; the terminal layouts end with a row count."""
+    from govgraph.cli import layout
+
     if fmt == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(layout.as_json(rows, cols))
     elif fmt == "csv":
         from govgraph.core.csvtext import to_csv
 
-        print(to_csv(rows), end="")
+        print(to_csv(rows, columns=cols) if cols else "", end="")
+    elif fmt == "markdown":
+        print(layout.markdown(rows, cols) if cols else "_No rows._", end="" if cols else "\n")
+        err.print(f"{len(rows)} row(s)")
     else:
-        from rich.table import Table
-
-        table = Table(*(rows[0].keys() if rows else ["(no rows)"]))
-        for row in rows:
-            table.add_row(
-                *(
-                    json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
-                    for v in row.values()
-                )
-            )
-        out.print(table)
+        if rows:
+            out.print(layout.layout(rows, cols, fmt, out, verbose=verbose), soft_wrap=False)
         out.print(f"{len(rows)} row(s)")

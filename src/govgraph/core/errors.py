@@ -57,6 +57,18 @@ class NotFound(GovGraphError):
     http_status = 404
 
 
+class Ambiguous(GovGraphError):
+    """A name or alias fits several records; `candidates` lists them (id, kind, name)."""
+
+    http_status = 422
+
+    def __init__(
+        self, message: str, *, candidates: list[dict[str, str]], fix: str | None = None
+    ) -> None:
+        super().__init__(message, fix=fix)
+        self.candidates = candidates
+
+
 class BadParameter(GovGraphError):
     """A request parameter is missing, malformed or out of range."""
 

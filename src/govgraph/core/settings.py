@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     cache_seconds: float = Field(default=1.0, alias="GOVGRAPH_CACHE_SECONDS", ge=0, le=3600)
     cache_max_bytes: int = Field(default=64 * 2**20, alias="GOVGRAPH_CACHE_MAX_BYTES", ge=0)
     bolt_timeout: float = Field(default=3.0, alias="GOVGRAPH_BOLT_TIMEOUT", gt=0, le=120)
-    graph_node_cap: int = Field(default=300, alias="GOVGRAPH_GRAPH_NODE_CAP", ge=10, le=5000)
+    graph_node_cap: int = Field(default=200, alias="GOVGRAPH_GRAPH_NODE_CAP", ge=10, le=5000)
 
     # Web hardening: which Host names the app answers to, and the console's CSRF tokens.
     allowed_hosts: Annotated[list[str], NoDecode] = Field(
