@@ -14,26 +14,13 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 import pytest
-from live_server import served
+from test_browser import base_url, browser  # noqa: F401  (fixtures)
 
 from govgraph import PROJECT_ROOT
-from govgraph.api.main import create_app
-from govgraph.core.settings import Settings
 from govgraph.graph.db import Database
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTEFACTS = PROJECT_ROOT / "test-artefacts"
 CAISI = "agency:caisi"
 REVIEW = "program:caisi-frontier-review"
@@ -43,28 +30,9 @@ PARTIES = {"org:openai", "org:anthropic", "org:google-deepmind", "org:microsoft"
 STILL = "#explore-graph[data-busy='false']"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-if not Path(CHROMIUM).exists():  # pragma: no cover - the Makefile's `browser` target installs it
-    pytest.skip("Debian's chromium is not installed (make browser)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def base_url(settings: Settings) -> Iterator[str]:
-    """The app on a free loopback port, served by uvicorn in a background thread."""
-    with served(create_app(settings), "uvicorn-explorer") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 @pytest.fixture
-def page(browser: Any, base_url: str, curated: Database) -> Iterator[Any]:
+def page(browser: Any, base_url: str, curated: Database) -> Iterator[Any]:  # noqa: F811
     """A fresh page; requests off 127.0.0.1 are blocked and fail the test, as do JS errors."""
     context = browser.new_context(
         base_url=base_url,
