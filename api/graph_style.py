@@ -165,7 +165,7 @@ def node_label(row: dict[str, Any]) -> str:
     """A node's short label: an event's type and date, else a name."""
     kind = kind_of(row)
     if kind == "event":
-        when = date_label(row.get("date"), row.get("date_precision"))
+        when = date_label(row.get("date"), row.get("date_precision"), row.get("recorded_at"))
         return f"{row.get('type') or 'event'}\n{when}"
     if kind == "source":
         return _short(str(row.get("publisher") or row["id"]))
@@ -203,7 +203,7 @@ def edge_label(edge: dict[str, Any]) -> str:
     rel = phrase(str(edge["type"]), "out")
     if edge.get("role") and edge["type"] in {"PARTICIPATED_IN", "CONCERNS"}:
         rel = f"{rel} ({label(edge['role'])})"
-    when = date_label(edge.get("date"), edge.get("date_precision"))
+    when = date_label(edge.get("date"), edge.get("date_precision"), edge.get("recorded_at"))
     return f"{rel}\n{when}" if when else rel
 
 
@@ -217,7 +217,8 @@ def edge_title(edge: dict[str, Any], names: dict[str, str] | None = None) -> str
         lines.append(f"role: {label(edge['role'])}")
     if edge.get("date"):
         lines.append(
-            f"date: {date_label(edge.get('date'), edge.get('date_precision'))}"
+            "date: "
+            + date_label(edge.get("date"), edge.get("date_precision"), edge.get("recorded_at"))
             + (f" ({label(edge['date_precision'])})" if edge.get("date_precision") else "")
         )
     if edge.get("status"):

@@ -98,6 +98,8 @@ def shortcut_rows(
                                 "date_latest": fuzzy.latest,
                                 "sources": list(rec.sources),
                                 "reviewed": dataset.reviewed,
+                                # a range ending on this day is bounded by the record, not a source
+                                "recorded_at": parse_day(rec.recorded_at),
                             },
                         },
                     )

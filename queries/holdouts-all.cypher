@@ -8,7 +8,7 @@
 // example: kind=lab standing=any
 // returns: actor_id id, actor text, kind text, target_id id, target text, standing text
 // returns: latest_position text, position_summary text, date date, date_precision text, status text
-// returns: event_id id, reviewed bool, sources sources
+// returns: event_id id, reviewed bool, sources sources, recorded_at date
 MATCH (target:Entity)<-[r:PRESSED_TO_JOIN|NEGOTIATING|DECLINED|WITHDREW_FROM]-(a:Actor)
 WHERE ($kind = 'any' OR a.kind = $kind)
   AND ($target_kind = 'any' OR target.kind = $target_kind)
@@ -45,5 +45,6 @@ RETURN a.id AS actor_id, a.name AS actor, a.kind AS kind, target.id AS target_id
        target.name AS target, standing, e.type AS latest_position,
        e.summary AS position_summary, e.date AS date, e.date_precision AS date_precision,
        e.status AS status, e.id AS event_id, coalesce(e.reviewed, true) AS reviewed,
-       collect(s {.id, .publisher, .title, .url, .published}) AS sources
+       collect(s {.id, .publisher, .title, .url, .published}) AS sources,
+       e.recorded_at AS recorded_at
 ORDER BY target, target_id, actor, actor_id

@@ -8,7 +8,7 @@
 // example: actor=org:anthropic
 // returns: event_id id, type text, date date, date_precision text, summary text, status text
 // returns: reviewed bool, ordered_by list, subjects list, models list, followed_by list
-// returns: sources sources
+// returns: sources sources, recorded_at date
 MATCH (e:Event)
 WHERE e.type IN ['ordered', 'suspended_access', 'restricted_access', 'restored_access']
   AND ($type IS NULL OR e.type = $type)
@@ -46,6 +46,7 @@ RETURN e.id AS event_id, e.type AS type, e.date AS date, e.date_precision AS dat
        [x IN ordered_by WHERE x.id IS NOT NULL] AS ordered_by,
        [x IN subjects WHERE x.id IS NOT NULL] AS subjects,
        [x IN models WHERE x.id IS NOT NULL] AS models,
-       [x IN followed_by WHERE x.id IS NOT NULL] AS followed_by, sources
+       [x IN followed_by WHERE x.id IS NOT NULL] AS followed_by, sources,
+       e.recorded_at AS recorded_at
 ORDER BY coalesce(e.date_earliest, e.date_latest), CASE e.type WHEN 'ordered' THEN 0 ELSE 1 END,
          e.id

@@ -6,7 +6,7 @@
 // example: target=program:caisi-frontier-review as_of=2026-08-01
 // returns: actor_id id, actor text, kind text, target_id id, target text, how text, date date
 // returns: date_precision text, earliest date, latest date, status text, party_as_of text
-// returns: event_id id, summary text, reviewed bool, sources sources
+// returns: event_id id, summary text, reviewed bool, sources sources, recorded_at date
 MATCH (target:Entity {id: $target})<-[r:PARTY_TO]-(a:Actor)
 WITH target, a, r,
      CASE
@@ -32,5 +32,5 @@ RETURN a.id AS actor_id, a.name AS actor, a.kind AS kind, target.id AS target_id
        r.date_precision AS date_precision, r.date_earliest AS earliest, r.date_latest AS latest, r.status AS status, answer AS party_as_of,
        e.id AS event_id, e.summary AS summary, coalesce(r.reviewed, true) AS reviewed,
        collect({id: s.id, publisher: s.publisher, title: s.title, url: s.url,
-                published: s.published}) AS sources
+                published: s.published}) AS sources, e.recorded_at AS recorded_at
 ORDER BY coalesce(earliest, latest), actor

@@ -349,3 +349,13 @@ def test_cypher_console_bad_params(client: TestClient, curated: Database) -> Non
     )
     assert response.status_code == 422
     assert '<code class="param">params</code>' in response.text
+
+
+def test_a_date_bounded_by_the_day_it_was_recorded_reads_so_on_query_pages(
+    client: TestClient, curated: Database
+) -> None:
+    """The five labs joined some time from June 2026 until the record was written."""
+    params = {"target": "program:caisi-frontier-review"}
+    html = client.get("/queries/parties-to", params=params).text
+    assert "reported by 29 Nov 2026" in html
+    assert "2026-06 to 2026-11-29" not in html

@@ -6,5 +6,5 @@ WHERE b.id IN $ids
   AND ($to IS NULL OR r.date_earliest IS NULL OR r.date_earliest <= $to)
 RETURN a.id AS source, b.id AS target, type(r) AS type, r.role AS role, r.date AS date,
        r.date_precision AS date_precision, r.event_id AS event_id, r.status AS status,
-       r.sources AS sources
+       r.sources AS sources, toString(r.recorded_at) AS recorded_at
 ORDER BY source, target, type

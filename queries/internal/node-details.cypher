@@ -11,4 +11,5 @@ RETURN n.id AS id, source_count, [l IN labels(n) WHERE NOT l IN $hidden] AS labe
        n.kind AS kind, n.name AS name, n.aliases AS aliases, n.type AS type, n.date AS date,
        n.date_precision AS date_precision, n.date_earliest AS earliest,
        n.date_latest AS latest, n.summary AS summary, n.status AS status,
-       n.publisher AS publisher, n.title AS title, n.published AS published, sources
+       n.publisher AS publisher, n.title AS title, n.published AS published,
+       toString(n.recorded_at) AS recorded_at, sources
