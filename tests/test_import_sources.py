@@ -319,3 +319,27 @@ def test_live_import_pages_through_the_loopback_server_and_resumes(
         {"numbers": numbers},
     )
     assert signed == [{"n": 968}]
+
+
+def test_cli_import_refuses_garbage_options_and_writes_nothing(
+    curated_fresh: Database, tmp_path: Path
+) -> None:
+    nodes = node_count(curated_fresh)
+    pages = str(_fr_pages(tmp_path))
+    cases = [
+        (("import", "federal-register", pages, "--since", "2019-02-30"), "since"),
+        (("import", "federal-register", pages, "--since", "yesterday"), "since"),
+        (("import", "wikidata", "--live", "--qid", "Q42"), "qid"),
+        (("import", "wikidata", "--live", "--qid", "X1=org:meta"), "qid"),
+        (("import", "wikidata", "--live"), "--qid"),
+        (("import", "agora", "--live"), "zip"),
+        (("import", "no-such-source", pages), "federal-register"),
+        (("import", "federal-register", str(tmp_path / "absent")), "no such file"),
+        (("review", "confirm", "not an id", "--by", "Ed"), "id"),
+    ]
+    for args, named in cases:
+        run = cli(*args)
+        assert run.returncode != 0, args
+        assert named in run.stderr + run.stdout, (args, run.stderr)
+        assert "Traceback" not in run.stderr, args
+    assert node_count(curated_fresh) == nodes
