@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from govgraph.api.recorded import moment_key
 from govgraph.core.settings import Settings
 from govgraph.graph.db import Database
 from govgraph.graph.revision import cacheable, read_revision
@@ -99,6 +100,7 @@ class RevisionCache:
 
     def peek(self, key: Key) -> tuple[Any, str | None] | None:
         """A cached answer when the revision was checked recently enough; never blocks."""
+        key = (*key, *moment_key())
         if not self.enabled or time.monotonic() - self._checked >= self.check_seconds:
             return None
         with self._lock:
@@ -111,6 +113,7 @@ class RevisionCache:
         self, db: Database, key: Key, compute: Callable[[], Any]
     ) -> tuple[Any, str | None]:
         """(answer, revision): cached when the revision is known and unchanged."""
+        key = (*key, *moment_key())
         revision = self.revision(db)
         if not self.enabled or not cacheable(revision):
             return compute(), revision

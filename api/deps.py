@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, FastAPI, Request
 
+from govgraph.api.auth import current_user, require_role
 from govgraph.api.cache import RevisionCache
+from govgraph.api.recorded import ViewHolder
 from govgraph.core.errors import GovGraphError
 from govgraph.core.settings import Settings
+from govgraph.graph.accounts import User
 from govgraph.graph.bulkhead import Bulkhead
 from govgraph.graph.db import Database, connection_info, unavailable
 
@@ -22,8 +25,15 @@ async def get_settings(request: Request) -> Settings:
 
 
 def get_db(request: Request) -> Database:
-    """One driver per app, opened on first use (so the app starts even if Neo4j is late)."""
-    return db_for(request.app)
+    """One driver per app, opened on first use (so the app starts even if Neo4j is late);
+    with `?as_recorded=`, the request's view of the graph as it was recorded then."""
+    db = db_for(request.app)
+    holder: ViewHolder | None = getattr(request.state, "recorded", None)
+    if holder is None:
+        return db
+    settings: Settings = request.app.state.settings
+    # The view reads like a Database (rows, read); writes through it are refused.
+    return cast(Database, holder.reader(db, settings.as_recorded_max_changes))
 
 
 def bulkhead_for(app: FastAPI) -> Bulkhead:
@@ -75,3 +85,10 @@ async def get_cache(request: Request) -> RevisionCache:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[RevisionCache, Depends(get_cache)]
 DbDep = Annotated[Database, Depends(get_db)]
+
+# Who is asking (govgraph.api.auth): None for anonymous readers; the role aliases answer 401
+# without valid credentials (a page visit: 303 to /login) and 403 when the role is too low.
+UserDep = Annotated[User | None, Depends(current_user)]
+ContributorDep = Annotated[User, Depends(require_role("contributor"))]
+EditorDep = Annotated[User, Depends(require_role("editor"))]
+AdminDep = Annotated[User, Depends(require_role("admin"))]

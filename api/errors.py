@@ -25,11 +25,21 @@ def _code(exc: Exception) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
 
 
-def error_response(status: int, code: str, message: str, **extra: str | None) -> Response:
+def error_response(
+    status: int, code: str, message: str, retry_after: int | None = None, **extra: object
+) -> Response:
     """The API's one error shape; encodable whatever it echoes (a lone surrogate becomes '?')."""
-    body = {"code": code, "message": message, **{k: v for k, v in extra.items() if v}}
+    body = {
+        "code": code,
+        "message": message,
+        **{k: v for k, v in extra.items() if v not in (None, "")},
+    }
     text = json.dumps({"error": body}, ensure_ascii=False, separators=(",", ":"))
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    if status == 503:
+        retry_after = retry_after or RETRY_AFTER_SECONDS
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": 'Bearer realm="govgraph"'}
     return Response(
         text.encode("utf-8", "replace"),
         status_code=status,
@@ -55,6 +65,9 @@ def response_for(exc: GovGraphError) -> Response:
         fix=exc.fix,
         param=getattr(exc, "param", None),
         neo4j_code=getattr(exc, "neo4j_code", None),
+        record_id=getattr(exc, "record_id", None),
+        current_revision=getattr(exc, "current_revision", None),
+        retry_after=getattr(exc, "retry_after", None),
     )
 
 
@@ -70,7 +83,8 @@ def install(app: FastAPI) -> None:
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         """A 422 naming the first parameter FastAPI refused."""
         first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "invalid"}
-        param = str(first["loc"][-1])
+        # A body that is not JSON at all names the body, not the character offset it broke at.
+        param = "body" if first.get("type") == "json_invalid" else str(first["loc"][-1])
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
         return error_response(
             422,

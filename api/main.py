@@ -16,20 +16,29 @@ from neo4j.exceptions import Neo4jError
 
 from govgraph import __version__
 from govgraph.api import errors
+from govgraph.api.bodylimit import BodyLimit
 from govgraph.api.cache import RevisionCache
 from govgraph.api.csrf import CsrfTokens
+from govgraph.api.delivery import Worker
 from govgraph.api.deps import db_for
 from govgraph.api.head import HeadAsGet
 from govgraph.api.openapi_queries import error_responses, operation_id
 from govgraph.api.openapi_queries import router as typed_queries
+from govgraph.api.recorded import AsRecorded
+from govgraph.api.routers import account as account_router
 from govgraph.api.routers import audit as audit_router
 from govgraph.api.routers import console, cypher, docs, entities, events, graphs, health, pages
 from govgraph.api.routers import coverage as coverage_router
 from govgraph.api.routers import event_pages as event_router
 from govgraph.api.routers import explore as explore_router
 from govgraph.api.routers import exports as exports_router
+from govgraph.api.routers import feeds as feeds_router
+from govgraph.api.routers import history as history_router
+from govgraph.api.routers import proposals as proposals_router
 from govgraph.api.routers import queries as queries_router
+from govgraph.api.routers import review as review_router
 from govgraph.api.routers import search as search_router
+from govgraph.api.routers import webhooks as webhooks_router
 from govgraph.api.security import HardenedApp
 from govgraph.api.web import static_files
 from govgraph.core.errors import GovGraphError
@@ -57,7 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(keep_revision_fresh(app))
+        worker = Worker(app)  # webhook deliveries, resumed from the graph after a restart
+        worker.start()
         yield
+        await worker.stop()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -84,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=app.state.settings.cors_origins,
                            allow_methods=["GET", "POST"], allow_headers=["*"])  # fmt: skip
     app.add_middleware(HeadAsGet)  # HEAD wherever GET is
+    app.add_middleware(AsRecorded)  # ?as_recorded= reads the graph as it was recorded then
+    app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)
     errors.install(app)
     # Each named query's own typed operation, before the generic /api/queries/{name}.
     named = typed_queries()
@@ -97,7 +111,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(api_router, responses=error_responses(api_router))
     app.include_router(coverage_router.page_router)
     app.include_router(explore_router.pages)
+    for follow in (history_router.router, feeds_router.router, webhooks_router.router):
+        app.include_router(follow, responses=error_responses(follow))
+    app.include_router(history_router.pages)
     app.include_router(explore_router.api, responses=error_responses(explore_router.api))
+    app.include_router(proposals_router.router, responses=error_responses(proposals_router.router))
+    app.include_router(review_router.router)  # proposal forms, the review queue and decisions
+    account_router.install(app)  # sign-in pages, /api/me, users, tokens, sessions
     app.mount("/static", static_files(), name="static")
     return app
 

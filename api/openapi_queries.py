@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, create_model
 
 from govgraph import queries
+from govgraph.api import recorded
 from govgraph.api.deps import CacheDep, SettingsDep
 from govgraph.api.models import ErrorPublic
 from govgraph.api.routers.queries import run_query
@@ -126,9 +127,18 @@ def param_schema(p: queries.Param) -> dict[str, Any]:
     return schema
 
 
+AS_RECORDED_PARAM = {
+    "name": recorded.PARAM,
+    "in": "query",
+    "required": False,
+    "description": recorded.DESCRIPTION + " (optional)",
+    "schema": {"type": "string", "pattern": recorded.PATTERN, "maxLength": 40},
+}
+
+
 def parameters(q: queries.CannedQuery) -> list[dict[str, Any]]:
-    """The query's declared parameters as OpenAPI query parameters."""
-    return [
+    """The query's declared parameters as OpenAPI query parameters, then as_recorded."""
+    declared = [
         {
             "name": p.name,
             "in": "query",
@@ -138,6 +148,7 @@ def parameters(q: queries.CannedQuery) -> list[dict[str, Any]]:
         }
         for p in q.params
     ]
+    return [*declared, AS_RECORDED_PARAM]
 
 
 def operation(q: queries.CannedQuery) -> Any:

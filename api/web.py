@@ -72,8 +72,8 @@ AGREEMENT_LABELS = ("Agreement", "Program")
 MAX_TEXT = 200
 STATUS_TEXT = {
     400: "Query rejected",
-    401: "Not allowed",
-    403: "Form refused",
+    401: "Sign-in needed",
+    403: "Not allowed",
     404: "Not found",
     408: "Timed out",
     422: "Bad parameter",

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from benchmarks.instance import own_instance
 from benchmarks.synthetic import build, raw_records, subset, without_events
 from govgraph.core.cypher import text
-from govgraph.core.settings import get_settings
 from govgraph.graph import server
 from govgraph.graph.db import Database
 from govgraph.graph.models import record_models
@@ -198,24 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         help="allow wiping the main instance or an external server",
     )
     args = parser.parse_args(argv)
-    settings = get_settings()
-    if (settings.external or settings.instance == "main") and not args.allow_wipe:
-        print(
-            f"refusing to wipe {'NEO4J_URI' if settings.external else 'the main instance'}; "
-            "set GOVGRAPH_INSTANCE=bench (or test), or pass --allow-wipe",
-            file=sys.stderr,
-        )
-        return 2
-    started = False
-    if not settings.external:
-        info = server.start(settings)
-        started = not info.already_running
-        print(
-            f"Neo4j {info.version} instance '{settings.instance}' at {info.uri} "
-            f"({'started here' if started else 'already running'}; heap {settings.heap_size}, "
-            f"page cache {settings.pagecache_size})"
-        )
-    try:
+    with own_instance(args.allow_wipe, "bench") as settings:
+        if settings is None:
+            return 2
         with Database.connect(settings) as db:
             for events in args.events or [10_000]:
                 bench(
@@ -229,10 +213,6 @@ def main(argv: list[str] | None = None) -> int:
                 pid = server.status(settings).pid
                 if pid:
                     print(f"server RSS now: {server.resident_bytes(pid) / 2**20:.0f} MiB")
-    finally:
-        if started:
-            server.stop(settings)
-            print(f"stopped instance '{settings.instance}'")
     return 0
 
 

@@ -31,6 +31,13 @@ def resolve_id(db: Any, id_: str, *, param: str | None = None) -> str:
             f"{where}the former id '{id_}' is claimed by {', '.join(kept)}.",
             fix="keep the id in one record's former_ids only (govgraph audit lists such ids).",
         )
+    gone = db.rows(text("retracted-record"), {"id": id_})
+    if gone:
+        at = str(gone[0]["at"])[:10]
+        raise NotFound(
+            f"{where}the record '{id_}' was retracted on {at}: {gone[0]['why']}",
+            fix=f"its history, with every earlier state, is at /api/history/{id_}.",
+        )
     hints = suggestions(db, id_)
     listed = "; ".join(f"{s['id']} ({s['name']})" if s["name"] else s["id"] for s in hints)
     fix = f"did you mean {listed}? " if hints else ""

@@ -42,12 +42,27 @@ def read_revision(db: Database) -> str | None:
     return str(rows[0]["v"]) if rows else None
 
 
-def graph_fingerprint(db: Database) -> dict[str, Any]:
-    """Counts per label and relationship type plus a content hash of the whole graph."""
+HISTORY_LABELS = {"Revision", "Counter", "Retracted"}
+HISTORY_PROPS = {"rev", "edited"}
+
+
+def graph_fingerprint(db: Database, *, history: bool = True) -> dict[str, Any]:
+    """Counts per label and relationship type plus a content hash of the whole graph.
+
+    `history=False` fingerprints what the graph answers with: revisions, retracted records and
+    revision numbers left out, so a graph edited back compares equal to one built fresh.
+    """
     labels = db.rows(text("fingerprint-labels"))
     rels = db.rows(text("fingerprint-relationships"))
     nodes = db.rows(text("fingerprint-nodes"))
     edges = db.rows(text("fingerprint-edges"))
+    if not history:
+        labels = [r for r in labels if r["label"] not in HISTORY_LABELS]
+        nodes = [
+            {**n, "props": {k: v for k, v in n["props"].items() if k not in HISTORY_PROPS}}
+            for n in nodes
+            if not HISTORY_LABELS & set(n["labels"])
+        ]
     blob = repr([(n["id"], sorted(n["labels"]), sorted(n["props"].items())) for n in nodes])
     blob += repr([(e["a"], e["t"], e["b"], sorted(e["p"].items())) for e in edges])
     return {

@@ -39,7 +39,25 @@ PROVENANCE_LABELS = {
     "Claim": "A value an imported source states for a record field (or a fact with no field); "
     "ABOUT the record, CLAIMED_BY the source",
     "ImportCursor": "Where a live import stopped, so the next run resumes there",
+    "Revision": "One change to one record (who, when, why, which source, before and after)",
+    "Retracted": "A record taken out of answers with a reason; its history keeps it",
+    "Counter": "A sequence number shared by writers (the revisions' global order)",
+    "User": "A newsroom account: contributor, editor or admin",
+    "ApiToken": "A revocable, expiring bearer token of a user, stored as a digest",
+    "Proposal": "A contributor's proposed new record or correction, citing a source",
+    "Webhook": "An admin-registered URL that receives every change, signed",
+    "Delivery": "One attempt to deliver changes to a webhook, with its outcome",
 }
+# Properties of those nodes that are looked up (an index each).
+PROVENANCE_INDEXES = (
+    ("Revision", "record_id"),
+    ("Revision", "seq"),
+    ("Revision", "at"),
+    ("User", "name"),
+    ("ApiToken", "digest"),
+    ("Proposal", "status"),
+    ("Delivery", "webhook"),
+)
 
 
 @dataclass(frozen=True)
@@ -285,6 +303,15 @@ def constraint_statements(schema: Schema) -> list[str]:
                         property=name,
                     )
                 )
+    for label, prop_name in PROVENANCE_INDEXES:
+        stmts.append(
+            fill(
+                "index-property",
+                name=f"{label.lower()}_{prop_name}",
+                label=label,
+                property=prop_name,
+            )
+        )
     # a merged record's former ids resolve to it (permanent links in articles keep working)
     stmts.append(
         fill("index-property", name="record_former_ids", label=RECORD_LABEL, property="former_ids")

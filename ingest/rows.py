@@ -6,11 +6,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from govgraph.graph.dates import parse_day, parse_fuzzy
+from govgraph.graph.history import canonical
 from govgraph.graph.schema import Prop, RecordType, Schema, Shortcut
 from govgraph.ingest.validate import CURATED, Dataset, Located
 
 DERIVED_SUFFIXES = ("_precision", "_earliest", "_latest")
-INTERNAL_PROPS = {"content_hash", "search_text", "origin", "reviewed", "reviewed_by", "reviewed_on"}
+INTERNAL_PROPS = {
+    "content_hash",
+    "search_text",
+    "origin",
+    "reviewed",
+    "reviewed_by",
+    "reviewed_on",
+    "record_json",  # the record as the dataset holds it (what revisions store)
+    "rev",
+    "edited",
+}
 
 
 def node_props(rt: RecordType, loc: Located, origin: str = CURATED) -> dict[str, Any]:
@@ -31,6 +42,7 @@ def node_props(rt: RecordType, loc: Located, origin: str = CURATED) -> dict[str,
             props[f"{name}_latest"] = fuzzy.latest
         else:
             props[name] = value
+    props["record_json"] = canonical(data)
     if rt.entity:
         props["search_text"] = " | ".join([data["name"], *data.get("aliases", []), loc.id])
     return props

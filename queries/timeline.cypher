@@ -14,15 +14,26 @@
 // returns: event_id id, type text, date date, date_precision text, earliest date, latest date
 // returns: summary text, status text, reviewed bool, participants list, concerns list
 // returns: sources sources, recorded_at date
-MATCH (e:Event)
+// With an actor, start from its events (index seeks) rather than from every event.
+CALL () {
+  UNWIND CASE WHEN $actor IS NULL THEN [] ELSE [$actor] END AS anchor
+  MATCH (:Actor {id: anchor})-[:PARTICIPATED_IN]->(e:Event)
+  RETURN e
+  UNION
+  UNWIND CASE WHEN $actor IS NULL THEN [] ELSE [$actor] END AS anchor
+  MATCH (e:Event)-[:CONCERNS]->(:Entity {id: anchor})
+  RETURN e
+  UNION
+  UNWIND CASE WHEN $actor IS NULL THEN [true] ELSE [] END AS everything
+  MATCH (e:Event)
+  RETURN e
+}
+WITH e
 WHERE ($type IS NULL OR e.type = $type)
   AND ($types IS NULL OR e.type IN $types)
   AND (NOT $reviewed_only OR coalesce(e.reviewed, true))
   AND ($date_from IS NULL OR e.date_latest IS NULL OR e.date_latest >= $date_from)
   AND ($date_to IS NULL OR e.date_earliest IS NULL OR e.date_earliest <= $date_to)
-  AND ($actor IS NULL
-       OR EXISTS { MATCH (:Actor {id: $actor})-[:PARTICIPATED_IN]->(e) }
-       OR EXISTS { MATCH (e)-[:CONCERNS]->(:Entity {id: $actor}) })
   AND ($counterparty IS NULL
        OR EXISTS { MATCH (:Actor {id: $counterparty})-[:PARTICIPATED_IN]->(e) }
        OR EXISTS { MATCH (e)-[:CONCERNS]->(:Entity {id: $counterparty}) })

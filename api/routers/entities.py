@@ -13,6 +13,7 @@ from govgraph import queries
 from govgraph.api.deps import CacheDep, DbDep, get_db
 from govgraph.api.graph_network import HIDDEN_LABELS
 from govgraph.api.models import EntitiesPublic, EntityDetailPublic, EntityPublic
+from govgraph.api.recorded import AsRecordedParam
 from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter, NotFound
 from govgraph.core.ids import check_id
@@ -118,6 +119,7 @@ async def list_entities(
     kind: str | None = Query(None, max_length=50, description="An actor or instrument kind."),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=100_000),
+    as_recorded: AsRecordedParam = None,
 ) -> EntitiesPublic:
     """Search actors and instruments by name or alias, or list them by kind."""
     key = ("entities", q, kind, limit, offset)
@@ -141,7 +143,9 @@ class EntityAnswerPublic(EntityDetailPublic):
 
 
 @router.get("/{entity_id}", response_model=EntityAnswerPublic)
-def get_entity(entity_id: str, db: DbDep, response: Response) -> EntityAnswerPublic:
+def get_entity(
+    entity_id: str, db: DbDep, response: Response, as_recorded: AsRecordedParam = None
+) -> EntityAnswerPublic:
     """One actor or instrument with its relationships, recent events and sources."""
     check_id(entity_id, "entity_id")
     # A merged record's former id answers 200 with the kept record (no redirect to follow,

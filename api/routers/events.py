@@ -12,6 +12,7 @@ from govgraph import queries
 from govgraph.api.csvout import csv_response
 from govgraph.api.deps import DbDep
 from govgraph.api.models import EventPublic, EventsPublic
+from govgraph.api.recorded import AsRecordedParam
 from govgraph.core.errors import BadParameter
 
 router = APIRouter(prefix="/api/events", tags=["events"])
@@ -26,6 +27,7 @@ KNOWN = {
     "format",
     "reviewed_only",
     "encoding",
+    "as_recorded",
 }
 
 
@@ -42,6 +44,7 @@ def list_events(
     offset: int = Query(0, ge=0, le=100_000),
     reviewed_only: bool = Query(False, description="Only facts a person has reviewed."),
     format: Literal["json", "csv"] = "json",
+    as_recorded: AsRecordedParam = None,
 ) -> EventsPublic | Response:
     """Dated, sourced events in order, filtered by type, actor, topic and date range."""
     unknown = sorted(set(request.query_params) - KNOWN)

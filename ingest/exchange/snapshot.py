@@ -11,7 +11,7 @@ from govgraph.graph.db import Database
 from govgraph.graph.schema import Schema, load_schema
 
 # Kept for search and change detection only; they say nothing about the record.
-SKIPPED_PROPS = {"id", "content_hash", "search_text"}
+SKIPPED_PROPS = {"id", "content_hash", "search_text", "record_json", "rev", "edited"}
 LABEL_CHARS = 80
 
 

@@ -3,15 +3,15 @@
 `db` runs the local server (cli/db.py); validate, ingest, export and docs move data and
 documents (cli/data.py); import and review bring in public sources (cli/imports.py); audit
 checks data quality (cli/audit.py); queries and query list and run named queries
-(cli/query.py); serve runs the web app (cli/serve.py). Commands register here, in their help
-order.
+(cli/query.py); serve runs the web app (cli/serve.py); users manages accounts and API tokens
+(cli/users.py). Commands register here, in their help order.
 """
 
 from __future__ import annotations
 
 import typer
 
-from govgraph.cli import audit, data, db, imports, query, serve
+from govgraph.cli import audit, data, db, imports, query, serve, users
 from govgraph.cli.output import err, out, reports_errors
 
 __all__ = ["app", "db_app", "err", "out", "reports_errors"]
@@ -46,3 +46,12 @@ app.command("serve")(serve.serve_cmd)
 app.command("export")(data.export_cmd)
 app.command("docs")(data.docs_cmd)
 app.command("audit")(audit.audit_cmd)
+users_app = typer.Typer(help="Newsroom accounts and API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+users_app.command("add")(users.add_cmd)
+users_app.command("list")(users.list_cmd)
+users_app.command("disable")(users.disable_cmd)
+users_app.command("enable")(users.enable_cmd)
+users_app.command("passwd")(users.passwd_cmd)
+users_app.command("token")(users.token_cmd)
+users_app.command("revoke")(users.revoke_cmd)

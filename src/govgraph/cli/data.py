@@ -29,7 +29,9 @@ def validate_cmd(
 @reports_errors
 def ingest_cmd(
     paths: list[Path] = typer.Argument(None, help="Files or folders (default: the data folder)."),
-    prune: bool = typer.Option(False, "--prune", help="Delete records no longer in the input."),
+    prune: bool = typer.Option(
+        False, "--prune", help="Retract records no longer in the input (history keeps them)."
+    ),
 ) -> None:
     """Validate the whole input, then write it in batched, idempotent transactions."""
     from rich.progress import Progress
@@ -67,8 +69,15 @@ def _print_ingest_report(report: IngestReport) -> None:
     if stale:
         out.print(
             f"{len(stale)} record(s) in the graph are no longer in the input "
-            f"(first: {', '.join(stale[:5])}); run with --prune to delete them."
+            f"(first: {', '.join(stale[:5])}); run with --prune to retract them."
         )
+    if report.conflicts:
+        err.print(
+            f"[yellow]{len(report.conflicts)} record(s) were changed in the app and not "
+            "overwritten:[/]"
+        )
+        for line in report.conflicts[:20]:
+            err.print(f"  - {line}", markup=False, highlight=False)
 
 
 @reports_errors
@@ -83,11 +92,30 @@ def export_cmd(
     reviewed_only: bool = typer.Option(
         False, "--reviewed-only", help="graphml, gexf, ftm: leave out imported, unreviewed facts."
     ),
+    changes: bool = typer.Option(
+        False,
+        "--changes",
+        help="Write the changes accepted in the app back into the data folder's files "
+        "(GOVGRAPH_DATA_DIR), to review and commit.",
+    ),
 ) -> None:
     """Write the graph out: dataset files (YAML, CSV), GraphML, GEXF or FollowTheMoney."""
     from govgraph.graph.db import Database
     from govgraph.ingest import exchange
     from govgraph.ingest.export import export
+
+    if changes:
+        from govgraph.ingest.writeback import write_back
+
+        settings = get_settings()
+        with Database.connect(settings) as db:
+            back = write_back(db, settings.data_dir)
+        for label, items in (("updated", back.updated), ("added", back.added),
+                             ("removed", back.removed)):  # fmt: skip
+            for rid, where in items:
+                out.print(f"{label}: {rid} in {where}", markup=False, highlight=False)
+        out.print(f"{back.count} change(s) written back into {settings.data_dir}")
+        return
 
     exchange.check_format(fmt, "--format", reviewed_only=reviewed_only)
     if fmt in exchange.FORMATS:

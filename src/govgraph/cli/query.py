@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
@@ -54,6 +54,12 @@ def query_cmd(
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Sources in full and every item of a list."
     ),
+    as_recorded: str | None = typer.Option(
+        None,
+        "--as-recorded",
+        help="Answer from the graph as it was recorded on this day (YYYY-MM-DD) or at this "
+        "ISO time: what govgraph knew then.",
+    ),
 ) -> None:
     """Run a named query against the graph."""
     from govgraph import queries
@@ -67,8 +73,17 @@ def query_cmd(
     raw = _parse_params(param)
     settings = get_settings()
     with Database.connect(settings) as db:
-        _resolve_names(db, query, raw)
-        _, _, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
+        if as_recorded is not None:
+            from govgraph.ingest.recorded import parse_moment, view
+
+            moment = parse_moment(as_recorded, param="--as-recorded")
+            with view(db, moment, max_changes=settings.as_recorded_max_changes) as then:
+                then_db = cast(Database, then)
+                _resolve_names(then_db, query, raw)
+                _, _, rows = queries.run(then_db, name, raw, timeout=settings.cypher_timeout)
+        else:
+            _resolve_names(db, query, raw)
+            _, _, rows = queries.run(db, name, raw, timeout=settings.cypher_timeout)
     declared = [col for col, _ in query.returns]
     cols = layout.pick(layout.columns_of(rows, declared), columns)
     _print_rows(rows, cols, fmt, verbose=verbose)

@@ -19,4 +19,12 @@ def serve_cmd(
     settings = get_settings()
     h, p = host or settings.host, port or settings.port
     out.print(f"govgraph on http://{h}:{p}/  (API docs: http://{h}:{p}/docs)")
-    uvicorn.run("govgraph.api.main:app", host=h, port=p, log_level="warning")
+    proxies = settings.forwarded_allow_ips  # unset: no client may claim another address
+    uvicorn.run(
+        "govgraph.api.main:app",
+        host=h,
+        port=p,
+        log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
+    )

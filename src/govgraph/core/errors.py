@@ -98,9 +98,38 @@ class Unavailable(GovGraphError):
 
 
 class Unauthorized(GovGraphError):
-    """A write was attempted without a valid API key."""
+    """A request needs a signed-in user or a valid API token and came without one."""
 
     http_status = 401
+
+
+class Forbidden(GovGraphError):
+    """A signed-in user whose role does not allow this action."""
+
+    http_status = 403
+
+
+class TooManyAttempts(GovGraphError):
+    """Too many failed logins from one client for one account; wait before trying again."""
+
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, fix: str | None = None) -> None:
+        super().__init__(message, fix=fix)
+        self.retry_after = retry_after
+
+
+class Conflict(GovGraphError):
+    """A change was made against a revision of a record that is no longer the current one."""
+
+    http_status = 409
+
+    def __init__(
+        self, message: str, *, record_id: str, current_revision: int, fix: str | None = None
+    ) -> None:
+        super().__init__(message, fix=fix)
+        self.record_id = record_id
+        self.current_revision = current_revision
 
 
 class BackupFailed(ServerError):

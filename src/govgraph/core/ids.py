@@ -12,7 +12,9 @@ MAX_ID_CHARS = 200
 
 def is_id(value: object) -> bool:
     """True for text shaped like a record id (kind prefix, colon, slug)."""
-    return isinstance(value, str) and len(value) <= MAX_ID_CHARS and bool(ID_PATTERN.match(value))
+    return (
+        isinstance(value, str) and len(value) <= MAX_ID_CHARS and bool(ID_PATTERN.fullmatch(value))
+    )  # fullmatch: "$" alone would let a trailing newline through
 
 
 def check_id(value: str, param: str = "id") -> str:

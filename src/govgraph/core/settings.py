@@ -61,6 +61,38 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(default=None, alias="GOVGRAPH_SECRET_KEY")
     csrf_seconds: int = Field(default=7200, alias="GOVGRAPH_CSRF_SECONDS", ge=60, le=604_800)
 
+    # Proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated addresses, or
+    # "*"); unset: none, so a client cannot pick the address the login throttle counts.
+    forwarded_allow_ips: str | None = Field(
+        default=None, alias="GOVGRAPH_FORWARDED_ALLOW_IPS", max_length=1000
+    )
+
+    # Accounts: web sessions, login throttling and API tokens.
+    session_hours: float = Field(default=12.0, alias="GOVGRAPH_SESSION_HOURS", gt=0, le=24 * 90)
+    cookie_secure: bool | None = Field(default=None, alias="GOVGRAPH_COOKIE_SECURE")
+    login_attempts: int = Field(default=5, alias="GOVGRAPH_LOGIN_ATTEMPTS", ge=1, le=1000)
+    login_window: float = Field(default=900.0, alias="GOVGRAPH_LOGIN_WINDOW", gt=0, le=86_400)
+    token_days: int = Field(default=90, alias="GOVGRAPH_TOKEN_DAYS", ge=1, le=3650)
+
+    # History and follow: how far back as_recorded may rewind, and webhook delivery.
+    as_recorded_max_changes: int = Field(
+        default=50_000, alias="GOVGRAPH_AS_RECORDED_MAX_CHANGES", ge=1, le=10_000_000
+    )
+    webhook_allow_private: bool = Field(default=False, alias="GOVGRAPH_WEBHOOK_ALLOW_PRIVATE")
+    webhook_timeout: float = Field(default=10.0, alias="GOVGRAPH_WEBHOOK_TIMEOUT", gt=0, le=120)
+    webhook_retry_seconds: float = Field(
+        default=2.0, alias="GOVGRAPH_WEBHOOK_RETRY_SECONDS", ge=0, le=3600
+    )
+    webhook_max_failures: int = Field(
+        default=8, alias="GOVGRAPH_WEBHOOK_MAX_FAILURES", ge=1, le=1000
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, alias="GOVGRAPH_MAX_BODY_BYTES", ge=1024, le=64 * 2**20
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, alias="GOVGRAPH_WEBHOOK_POLL_SECONDS", gt=0, le=3600
+    )
+
     data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="GOVGRAPH_DATA_DIR")
     batch_size: int = Field(default=5000, alias="GOVGRAPH_BATCH_SIZE", ge=1, le=50_000)
 
