@@ -175,6 +175,18 @@ def arg(request: Request, name: str, max_len: int = MAX_TEXT) -> str | None:
     return value
 
 
+def query_raw(request: Request, reserved: set[str]) -> dict[str, str]:
+    """The query string as a named query's raw parameters (a repeated name is refused)."""
+    raw: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in reserved:
+            continue
+        if key in raw:
+            raise BadParameter(key[:64], "was given more than once")
+        raw[key] = value
+    return raw
+
+
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page from its template and context; a 503 says when to try again, as the API does."""
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None

@@ -18,8 +18,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 from govgraph.core.cypher import text
+from govgraph.core.errors import ValidationFailed
 from govgraph.graph.db import Database
 from govgraph.graph.schema import RecordType, Schema, load_schema
 from govgraph.ingest.validate import dataset_files, load_dataset
@@ -77,7 +79,14 @@ def _locations(y: YAML, files: list[Path]) -> tuple[dict[Path, Any], dict[str, t
     docs: dict[Path, Any] = {}
     where: dict[str, tuple[Path, str]] = {}
     for path in files:
-        doc = y.load(path.read_text(encoding="utf-8"))
+        try:
+            doc = y.load(path.read_text(encoding="utf-8"))
+        except (YAMLError, UnicodeDecodeError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ValidationFailed(
+                [f"{path}: not readable YAML ({first}). Fix: correct the file, then export again."],
+                what="the data folder",
+            ) from None
         docs[path] = doc
         if not isinstance(doc, dict):
             continue

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
+
+from govgraph import PROJECT_ROOT
 
 
 def free_port() -> int:
@@ -37,3 +41,35 @@ def served(app: FastAPI, name: str = "uvicorn-tests") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+def healthy(base: str) -> bool:
+    """True when a server at base answers /healthz."""
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def process_server(
+    command: list[str], env: dict[str, str], port: int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server command in its own process, once /healthz answers; terminated on exit."""
+    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not healthy(base) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert proc.poll() is None, f"{command[0]} exited"
+        assert healthy(base), f"{command[0]} did not answer /healthz within 60 s"
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -79,6 +79,9 @@ def test_pages_answer_as_recorded(changed: TestClient) -> None:
     page = changed.get(f"/entity/{ACTOR}", params={"as_recorded": OLD_DAY})
     assert page.status_code == 200 and NEW not in page.text
     assert "As recorded on 2026-03-01 23:59 UTC" in page.text
+    query_page = changed.get("/queries/actor-profile", params={"id": ACTOR, "as_recorded": OLD_DAY})
+    assert query_page.status_code == 200 and NEW not in query_page.text
+    assert NEW in changed.get("/queries/actor-profile", params={"id": ACTOR}).text
 
 
 @pytest.mark.parametrize(

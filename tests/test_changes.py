@@ -284,3 +284,34 @@ def test_export_changes_writes_app_changes_back_into_the_files(
     assert graph_fingerprint(clean_db, history=False) == live
     assert clean_db.rows("MATCH (n:Record) WHERE n.edited IS NOT NULL RETURN n.id AS id") == []
     assert write_back(clean_db, tmp_data).count == 0  # nothing left to write back
+
+
+def test_export_changes_refuses_an_unreadable_data_folder(
+    clean_db: Database, tmp_data: Path
+) -> None:
+    from govgraph.ingest.writeback import write_back
+
+    seed = seed_copy(tmp_data)
+    ingest_folder(clean_db, tmp_data)
+    _correct(clean_db, ACTOR, summary="Not written back anywhere.")
+    broken = tmp_data / "broken.yaml"
+    broken.write_text("actors:\n  - id: org:x\n    name: [unclosed\n")
+    before = seed.read_text()
+    with pytest.raises(ValidationFailed) as caught:
+        write_back(clean_db, tmp_data)
+    assert "broken.yaml" in str(caught.value) and "Fix:" in str(caught.value)
+    assert seed.read_text() == before  # nothing written
+
+
+def test_cli_query_as_recorded_refuses_garbage_and_answers_as_recorded(seeded: Database) -> None:
+    from ingest_helpers import cli
+
+    bad = cli("query", "actor-profile", "-p", f"id={ACTOR}", "--as-recorded", "tuesday")
+    assert bad.returncode != 0 and "--as-recorded" in bad.stderr
+    _backdate(seeded, "2026-01-01T00:00:00Z")
+    _correct(seeded, ACTOR, summary="Only known later.")
+    args = ("query", "actor-profile", "-p", f"id={ACTOR}", "--format", "json")
+    assert "Only known later." in cli(*args).stdout
+    then = cli(*args, "--as-recorded", "2026-06-01")
+    assert then.returncode == 0, then.stderr
+    assert "Only known later." not in then.stdout and ACTOR in then.stdout

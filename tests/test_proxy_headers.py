@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest
-from live_server import free_port
-from test_webhooks import wait_until
+from live_server import free_port, process_server
 
 from govgraph import PROJECT_ROOT
 from govgraph.core.settings import Settings
@@ -41,27 +39,8 @@ def serve(settings: Settings, **extra: str) -> Iterator[str]:
         **extra,
     }
     command = [str(GOVGRAPH), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: _healthy(base) or proc.poll() is not None, limit=60)
-        assert proc.poll() is None, "govgraph serve exited"
-        yield base
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
+    with process_server(command, env, port):
+        yield f"http://127.0.0.1:{port}"
 
 
 def failed_login(client: httpx.Client, forwarded_for: str) -> int:

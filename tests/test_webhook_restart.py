@@ -15,13 +15,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import httpx
 import pytest
 from conftest import DATA_DIR
-from live_server import free_port
+from live_server import free_port, process_server
 from test_webhooks import SECRET, Receiver, rename, verified, wait_until
 
-from govgraph import PROJECT_ROOT
 from govgraph.core.settings import Settings
 from govgraph.graph import webhooks
 from govgraph.graph.db import Database
@@ -54,26 +52,8 @@ def api_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "govgraph.api.main:app"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=server_env(settings))
-    try:
-        wait_until(lambda: _healthy(port) or proc.poll() is not None, limit=60)
-        assert proc.poll() is None, "the API process exited"
+    with process_server(command, server_env(settings), port) as proc:
         yield proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _healthy(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_a_killed_server_delivers_the_change_once_after_restart(

@@ -14,8 +14,7 @@ from govgraph import queries
 from govgraph.api import feeds
 from govgraph.api.deps import DbDep, SettingsDep
 from govgraph.api.routers.history import parse_since, record_history
-from govgraph.api.routers.queries import query_params
-from govgraph.api.web import server_origin, with_query
+from govgraph.api.web import query_raw, server_origin, with_query
 from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter, NotFound
 from govgraph.core.settings import Settings
@@ -142,7 +141,7 @@ async def query_changes(name: str, request: Request, db: DbDep, settings: Settin
 
     The query's own parameters come as query-string values, as for /api/queries/{name}.
     """
-    raw = query_params(request, RESERVED)
+    raw = query_raw(request, RESERVED)
     since_values = request.query_params.getlist("since")
     if len(since_values) > 1:
         raise BadParameter("since", "was given more than once")

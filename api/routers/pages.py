@@ -17,7 +17,15 @@ from govgraph import queries
 from govgraph.api import graph_results, graph_views, party_note
 from govgraph.api.deps import DbDep, SettingsDep
 from govgraph.api.routers.search import search_all
-from govgraph.api.web import PageRoute, agreement_kinds, arg, error_page, render, with_query
+from govgraph.api.web import (
+    PageRoute,
+    agreement_kinds,
+    arg,
+    error_page,
+    query_raw,
+    render,
+    with_query,
+)
 from govgraph.core.cypher import text
 from govgraph.core.errors import BadParameter
 from govgraph.core.ids import check_id
@@ -241,23 +249,11 @@ def param_choices(p: queries.Param) -> list[str] | None:
     return None
 
 
-def query_raw(request: Request, reserved: set[str]) -> dict[str, str]:
-    """The query string as a named query's raw parameters (a repeated name is refused)."""
-    raw: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key in reserved:
-            continue
-        if key in raw:
-            raise BadParameter(key[:64], "was given more than once")
-        raw[key] = value
-    return raw
-
-
 @router.get("/queries/{name}", response_class=HTMLResponse)
 def query_page(name: str, request: Request, db: DbDep, settings: SettingsDep) -> Response:
     """A form built from the query's header; results as a table, a graph and a CSV link."""
     query = queries.get(name)
-    raw = query_raw(request, {"format"})
+    raw = query_raw(request, {"format", "as_recorded"})
     if not raw and not any(p.required for p in query.params):
         raw = dict(query.example)  # a bare visit runs the header's example: small and fast
     ran = bool(raw) or not any(p.required for p in query.params)

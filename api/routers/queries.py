@@ -14,7 +14,7 @@ from govgraph.api.csvout import csv_response
 from govgraph.api.deps import CacheDep, SettingsDep, get_db
 from govgraph.api.models import ParamPublic, QueriesPublic, QueryPublic, QueryResultPublic
 from govgraph.api.recorded import AsRecordedParam
-from govgraph.core.errors import BadParameter
+from govgraph.api.web import query_raw
 from govgraph.core.values import to_json
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
@@ -61,20 +61,6 @@ def answer_response(
     return Response(payload["json"], media_type="application/json", headers=headers)
 
 
-def query_params(
-    request: Request, reserved: frozenset[str] | set[str] = RESERVED
-) -> dict[str, str]:
-    """A named query's parameters from the query string (each once), reserved names left out."""
-    raw: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        if key in reserved:
-            continue
-        if key in raw:
-            raise BadParameter(key[:64], "was given more than once")
-        raw[key] = value
-    return raw
-
-
 @router.get("", response_model=QueriesPublic)
 def list_queries() -> QueriesPublic:
     """Every named query with its title, description and parameters."""
@@ -92,7 +78,7 @@ async def run_query(
     as_recorded: AsRecordedParam = None,
 ) -> Response:
     """Run a named query; its parameters come as query-string values."""
-    raw = query_params(request)
+    raw = query_raw(request, RESERVED)
     cache_key = ("query", name, tuple(sorted(raw.items())))
     # A fresh cached answer is served from the event loop; anything that needs the database
     # (a miss, or the periodic revision check) runs in the thread pool.
