@@ -12,8 +12,6 @@ from neo4j import ManagedTransaction
 from govgraph.core.cypher import text
 from govgraph.graph.db import Database
 
-OPS = ("create", "update", "retract", "restore")
-
 
 def utc_now() -> datetime:
     """Now, in UTC (the time every revision is stamped with)."""
